@@ -1,0 +1,221 @@
+"""The repository interface: everything above the store talks to RDF data through this.
+
+A :class:`Repository` keeps an RDF dataset (a default graph and named graphs), answers SPARQL 1.1
+queries and updates over it, loads and dumps serialisations, and reports its size. The embedded
+implementation is :class:`r2p_graph.store.oxigraph.OxigraphRepository`; a remote SPARQL 1.1 server
+plugs in here by implementing the same methods. Nothing outside ``r2p_graph.store`` imports the
+RDF engine: terms cross this seam as rdflib terms (``URIRef``, ``Literal``, ``BNode``).
+
+Transactions. Each call that writes is one transaction of its own: it is applied whole or not at
+all, and readers see the state before it or after it, never half of it. ``bulk_load`` trades the
+engine's transaction for speed and restores atomicity itself (see its docstring).
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+from types import TracebackType
+from typing import BinaryIO, Self
+
+from rdflib.term import BNode, Literal, URIRef
+
+from r2p_graph.store.formats import RdfFormat, ResultFormat
+
+Node = URIRef | Literal | BNode
+"""An RDF term as it crosses the repository seam."""
+
+Triple = tuple[Node, Node, Node]
+Quad = tuple[Node, Node, Node, URIRef | None]
+"""A triple and its graph; ``None`` is the default graph."""
+
+Progress = Callable[[int], None]
+"""Called with a number of bytes (or items) done since the last call."""
+
+
+class QueryForm(Enum):
+    """The form of a SPARQL query, which decides the shape of its result."""
+
+    SELECT = "select"
+    ASK = "ask"
+    GRAPH = "graph"  # CONSTRUCT and DESCRIBE
+
+
+@dataclass(frozen=True, slots=True)
+class QueryDataset:
+    """The RDF dataset a query runs over.
+
+    By default (``QueryDataset()``) the default graph is the union of all graphs, as most users
+    expect when every source sits in a named graph of its own; ``GRAPH ?g`` ranges over all named
+    graphs. ``default_graphs``/``named_graphs`` restrict both, as SPARQL's ``FROM``/``FROM NAMED``
+    and the protocol's ``default-graph-uri``/``named-graph-uri`` do. ``None`` in
+    ``default_graphs`` stands for the store's own default graph.
+
+    >>> QueryDataset().union_default
+    True
+    >>> QueryDataset(default_graphs=("https://w3id.org/r2p-graph/graph/countries",)).union_default
+    False
+    """
+
+    default_graphs: Sequence[str | None] | None = None
+    named_graphs: Sequence[str] | None = None
+
+    @property
+    def union_default(self) -> bool:
+        """Whether the default graph is the union of every graph in the store."""
+        return self.default_graphs is None
+
+
+@dataclass(slots=True)
+class GraphCount:
+    """How many triples one graph holds (``graph`` is ``None`` for the default graph)."""
+
+    graph: str | None
+    triples: int
+
+
+@dataclass(slots=True)
+class StoreStats:
+    """Size of the dataset: triples per graph, and how many of some classes there are."""
+
+    graphs: list[GraphCount] = field(default_factory=list)
+    classes: list[tuple[str, int]] = field(default_factory=list)
+
+    @property
+    def total_triples(self) -> int:
+        """All triples (quads) in the store."""
+        return sum(g.triples for g in self.graphs)
+
+
+class QueryResult(ABC):
+    """What a query returns; its form says which accessors apply."""
+
+    form: QueryForm
+
+    @abstractmethod
+    def serialize(self, out: BinaryIO, fmt: ResultFormat | RdfFormat) -> None:
+        """Write the result to ``out``: SELECT/ASK in a ``ResultFormat``, graphs in an
+        ``RdfFormat``. ``UnknownFormatError`` when the format does not fit the query form."""
+
+
+class SelectResult(QueryResult):
+    """Rows of variable bindings; read :attr:`variables` then iterate :meth:`rows` once."""
+
+    form = QueryForm.SELECT
+    variables: list[str]
+
+    @abstractmethod
+    def rows(self) -> Iterator[tuple[Node | None, ...]]:
+        """The solutions, one tuple per row in the order of :attr:`variables` (``None``:
+        unbound). The iterator can be consumed once."""
+
+
+class AskResult(QueryResult):
+    """The answer to an ASK query."""
+
+    form = QueryForm.ASK
+    value: bool
+
+
+class GraphResult(QueryResult):
+    """The triples a CONSTRUCT or DESCRIBE query builds."""
+
+    form = QueryForm.GRAPH
+
+    @abstractmethod
+    def triples(self) -> Iterator[Triple]:
+        """The triples; the iterator can be consumed once."""
+
+
+class Repository(ABC):
+    """An RDF dataset that answers SPARQL. Use as a context manager, or call :meth:`close`."""
+
+    @abstractmethod
+    def load(
+        self,
+        source: Path | bytes | BinaryIO,
+        fmt: RdfFormat,
+        *,
+        graph: str | None = None,
+        base_iri: str | None = None,
+        source_name: str | None = None,
+    ) -> int:
+        """Parse ``source`` and add its triples to ``graph`` (for a triple format; ``None``: the
+        default graph) or to the graphs it names (dataset formats). One transaction: on a syntax
+        error nothing is added and ``RdfSyntaxError`` names the line and column. Returns how
+        many quads the store holds more than before."""
+
+    @abstractmethod
+    def bulk_load(
+        self,
+        path: Path,
+        fmt: RdfFormat,
+        *,
+        graph: str | None = None,
+        progress: Progress | None = None,
+    ) -> int:
+        """Load a large file as fast as the backend can, reporting bytes read to ``progress``.
+
+        Atomic as :meth:`load` is: when the file has an error, what was written is taken out
+        again and the store is as it was. Returns how many quads the store holds more."""
+
+    @abstractmethod
+    def query(
+        self,
+        sparql: str,
+        *,
+        dataset: QueryDataset | None = None,
+        bindings: Mapping[str, Node] | None = None,
+        base_iri: str | None = None,
+    ) -> SelectResult | AskResult | GraphResult:
+        """Evaluate a SPARQL 1.1 query over ``dataset`` (default: union of all graphs).
+
+        ``bindings`` substitute values for variables before evaluation (never text pasted into
+        the query). ``SparqlSyntaxError`` (with line and column) for a malformed query."""
+
+    @abstractmethod
+    def update(self, sparql: str, *, base_iri: str | None = None) -> None:
+        """Apply a SPARQL 1.1 update, all of it or (on any error) none of it."""
+
+    @abstractmethod
+    def add(self, quads: Iterator[Quad] | Sequence[Quad]) -> int:
+        """Add quads in one transaction; returns how many quads the store holds more."""
+
+    @abstractmethod
+    def named_graphs(self) -> list[str]:
+        """The IRIs of the named graphs that hold at least one triple, sorted."""
+
+    @abstractmethod
+    def drop_graph(self, graph: str) -> None:
+        """Remove a named graph and all its triples (no error if it does not exist)."""
+
+    @abstractmethod
+    def count(self, graph: str | None = None) -> int:
+        """Triples in one named graph, or all quads of the store when ``graph`` is ``None``."""
+
+    @abstractmethod
+    def dump(self, out: BinaryIO, fmt: RdfFormat, *, graph: str | None = None) -> None:
+        """Write the whole dataset (dataset formats) or one graph (any format) to ``out``,
+        streaming, without building it in memory."""
+
+    @abstractmethod
+    def stats(self) -> StoreStats:
+        """Triples per named graph and instances per class."""
+
+    @abstractmethod
+    def close(self) -> None:
+        """Flush and release the store. The repository cannot be used afterwards."""
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
