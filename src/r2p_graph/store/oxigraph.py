@@ -452,3 +452,27 @@ def _single_int(solutions: object) -> int:
     for row in solutions:  # type: ignore[attr-defined]
         return int(row[0].value)
     return 0
+
+
+def check_syntax(path: Path, fmt: RdfFormat) -> int:
+    """Read an RDF file through once without storing it; return how many quads it holds.
+
+    ``RdfSyntaxError`` with line and column at the first error, ``MissingInputError`` when the
+    file does not exist. Memory stays flat whatever the file's size.
+
+    >>> import tempfile
+    >>> with tempfile.NamedTemporaryFile(suffix=".nt") as f:
+    ...     _ = f.write(b"<http://a> <http://b> <http://c> .\\n"); f.flush()
+    ...     check_syntax(Path(f.name), RdfFormat.N_TRIPLES)
+    1
+    """
+    if not path.is_file():
+        raise MissingInputError(f"no such file: {path}")
+    count = 0
+    try:
+        with _open_binary(path) as stream:
+            for _ in ox.parse(stream, _RDF_FORMATS[fmt]):
+                count += 1
+    except SyntaxError as error:
+        raise _rdf_syntax_error(error, str(path)) from error
+    return count

@@ -1,0 +1,1 @@
+"""The ``r2p-graph`` command line."""

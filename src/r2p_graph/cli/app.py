@@ -1,0 +1,236 @@
+"""The ``r2p-graph`` command: every sub-command works on the store in ``--data-dir``.
+
+Errors a user can cause (a missing or malformed file, an unknown format, a SPARQL syntax error)
+are printed as one line naming where the problem is, the exit code is 2, and the store is left as
+it was. ``validate`` exits 1 when the data has violations.
+"""
+
+from __future__ import annotations
+
+import sys
+import functools
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, ParamSpec
+
+import typer
+from rich.console import Console
+
+from r2p_graph.cli import output
+from r2p_graph.errors import InputError, R2PError
+from r2p_graph.services.bundled import load_bundled
+from r2p_graph.services.loading import load_files
+from r2p_graph.services.reasoning import check_consistency, ontology_graph
+from r2p_graph.services.synthetic import generate as generate_synthetic
+from r2p_graph.services.validation import repository_graph, validate_data
+from r2p_graph.settings import Settings
+from r2p_graph.store import QueryForm, RdfFormat, Repository, ResultFormat, open_repository
+
+app = typer.Typer(
+    name="r2p-graph",
+    help="A knowledge graph of the people and institutions working to prevent mass atrocities.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+err = Console(stderr=True)
+
+DataDir = Annotated[
+    Path | None,
+    typer.Option("--data-dir", "-d", help="Store directory (default: $R2P_DATA_DIR or ./r2p-data)."),
+]
+
+
+P = ParamSpec("P")
+
+
+def _reports_errors(command: Callable[P, None]) -> Callable[P, None]:
+    """Turn a user's error into one line on stderr and exit code 2, never a traceback."""
+
+    @functools.wraps(command)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> None:
+        try:
+            command(*args, **kwargs)
+        except R2PError as error:
+            err.print(f"error: {error}", markup=False, highlight=False)
+            raise typer.Exit(2) from None
+        except OSError as error:
+            err.print(f"error: {error}", markup=False, highlight=False)
+            raise typer.Exit(2) from None
+
+    return wrapper
+
+
+@contextmanager
+def _repository(data_dir: Path | None) -> Iterator[Repository]:
+    with open_repository(data_dir or Settings().data_dir) as repo:
+        yield repo
+
+
+@app.command()
+@_reports_errors
+def init(data_dir: DataDir = None, replace: bool = typer.Option(False, help="Reload bundled graphs.")) -> None:
+    """Load the bundled ontology, vocabularies and data into the store (once)."""
+    with _repository(data_dir) as repo:
+        loaded = load_bundled(repo, replace=replace)
+        for source in loaded:
+            err.print(f"loaded {source.path.name} into <{source.graph}>")
+        if not loaded:
+            err.print("the bundled graphs are already loaded")
+        output.print_stats(repo.stats())
+
+
+@app.command()
+@_reports_errors
+def load(
+    files: Annotated[list[Path], typer.Argument(help="RDF files (.ttl .nt .nq .trig .rdf .jsonld, optionally .gz).")],
+    graph: Annotated[str | None, typer.Option(help="Named graph IRI for triple formats.")] = None,
+    fmt: Annotated[str | None, typer.Option("--format", help="Format of all files (default: from extensions).")] = None,
+    data_dir: DataDir = None,
+) -> None:
+    """Load RDF files into the store: all of them, or none when one is malformed."""
+    rdf_format = RdfFormat.from_name(fmt) if fmt else None
+    total = sum(p.stat().st_size for p in files if p.is_file())
+    with _repository(data_dir) as repo, output.byte_progress("loading", total) as advance:
+        loaded = load_files(repo, files, fmt=rdf_format, graph=graph, progress=advance)
+    for item in loaded:
+        where = f"<{item.graph}>" if item.graph else "the graphs it names"
+        err.print(f"{item.path}: {item.added} triples into {where}")
+
+
+@app.command()
+@_reports_errors
+def validate(
+    files: Annotated[list[Path], typer.Argument(help="RDF files to check against the shapes.")],
+    fmt: Annotated[str | None, typer.Option("--format", help="Format of all files.")] = None,
+) -> None:
+    """Check RDF files against r2p-graph's SHACL shapes (exit 1 when there are violations)."""
+    violations = 0
+    for path in files:
+        file_format = RdfFormat.from_name(fmt) if fmt else RdfFormat.from_path(path)
+        report = validate_data(path, file_format, source_name=str(path))
+        output.print_report(path, report)
+        violations += len(report.violations)
+    if violations:
+        raise typer.Exit(1)
+
+
+@app.command()
+@_reports_errors
+def query(
+    text: Annotated[str | None, typer.Argument(help="SPARQL query text.")] = None,
+    file: Annotated[Path | None, typer.Option("--file", "-f", help="Read the query from a file.")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table, csv, tsv, json or xml (graphs: turtle, nt, ...).")] = "table",
+    data_dir: DataDir = None,
+) -> None:
+    """Run a SPARQL query over all graphs of the store and print its results."""
+    sparql, source = _query_text(text, file)
+    with _repository(data_dir) as repo:
+        result = repo.query(sparql)
+        out = sys.stdout.buffer
+        if result.form is QueryForm.GRAPH:
+            result.serialize(out, RdfFormat.TURTLE if fmt == "table" else RdfFormat.from_name(fmt))
+        elif fmt == "table":
+            output.print_result_table(result)
+        else:
+            result.serialize(out, ResultFormat.from_name(fmt))
+        out.flush()
+    del source
+
+
+def _query_text(text: str | None, file: Path | None) -> tuple[str, str]:
+    if (text is None) == (file is None):
+        raise InputError("give the query either as text or with --file, not both")
+    if file is not None:
+        if not file.is_file():
+            raise InputError(f"no such file: {file}")
+        return file.read_text(encoding="utf-8"), str(file)
+    assert text is not None
+    return text, "query"
+
+
+@app.command()
+@_reports_errors
+def export(
+    fmt: Annotated[str, typer.Option("--format", help="nquads, trig or turtle (turtle merges all graphs).")] = "nquads",
+    graph: Annotated[str | None, typer.Option(help="Export only this named graph.")] = None,
+    out: Annotated[Path | None, typer.Option("--output", "-o", help="File to write (default: stdout).")] = None,
+    data_dir: DataDir = None,
+) -> None:
+    """Write the store (or one graph) as N-Quads, TriG or Turtle."""
+    rdf_format = RdfFormat.from_name(fmt)
+    if rdf_format not in (RdfFormat.N_QUADS, RdfFormat.TRIG, RdfFormat.TURTLE, RdfFormat.N_TRIPLES):
+        raise InputError(f"export writes nquads, trig, turtle or ntriples, not {fmt}")
+    with _repository(data_dir) as repo:
+        if out is None:
+            repo.dump(sys.stdout.buffer, rdf_format, graph=graph)
+            sys.stdout.buffer.flush()
+        else:
+            partial = out.with_name(out.name + ".partial")
+            with partial.open("wb") as stream:
+                repo.dump(stream, rdf_format, graph=graph)
+            partial.replace(out)
+
+
+@app.command()
+@_reports_errors
+def stats(data_dir: DataDir = None) -> None:
+    """Show how many triples each named graph holds and the most common classes."""
+    with _repository(data_dir) as repo:
+        output.print_stats(repo.stats())
+
+
+@app.command()
+@_reports_errors
+def generate(
+    scale: Annotated[int, typer.Option(min=1, help="Number of organisations (~100 triples each).")] = 100,
+    seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same data.")] = 1,
+    out: Annotated[Path | None, typer.Option("--output", "-o", help="File (.nt or .nq; default: stdout).")] = None,
+) -> None:
+    """Write a deterministic synthetic dataset (invented data, clearly marked) of any size."""
+    rdf_format = RdfFormat.from_path(out) if out else RdfFormat.N_TRIPLES
+    if rdf_format not in (RdfFormat.N_TRIPLES, RdfFormat.N_QUADS):
+        raise InputError("generate writes N-Triples (.nt) or N-Quads (.nq)")
+    if out is None:
+        count = generate_synthetic(sys.stdout.buffer, scale=scale, seed=seed, fmt=rdf_format)
+    else:
+        partial = out.with_name(out.name + ".partial")
+        with partial.open("wb") as stream, output.count_progress("generating", scale * 100) as advance:
+            count = generate_synthetic(stream, scale=scale, seed=seed, fmt=rdf_format, progress=advance)
+        partial.replace(out)
+    err.print(f"{count} synthetic triples written")
+
+
+@app.command()
+@_reports_errors
+def reason(
+    check: Annotated[bool, typer.Option("--check", help="Check consistency and class satisfiability.")] = False,
+    with_data: Annotated[bool, typer.Option("--with-data", help="Include the store's data.")] = False,
+    data_dir: DataDir = None,
+) -> None:
+    """Check with HermiT that the ontology (and the data) is consistent and every class satisfiable."""
+    if not check:
+        raise InputError("say what to do: --check")
+    graph = ontology_graph()
+    if with_data:
+        with _repository(data_dir) as repo:
+            graph += repository_graph(repo)
+    report = check_consistency(graph)
+    output.print_reasoner_report(report)
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line with ``argv`` and return its exit code."""
+    try:
+        app(args=argv, prog_name="r2p-graph")
+    except SystemExit as stop:
+        return stop.code if isinstance(stop.code, int) else 0
+    return 0
+
+
+def run() -> None:
+    """Console-script entry point."""
+    app(prog_name="r2p-graph")

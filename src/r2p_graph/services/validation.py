@@ -1,0 +1,212 @@
+"""Checking RDF data against r2p-graph's SHACL shapes.
+
+Data is validated together with its context (the ontology, the vocabularies, the countries and
+the bundled actors), so that ``sh:class`` sees subclasses and references to existing things
+resolve, but only the nodes of the data itself are validated (pySHACL ``focus_nodes``): the cost
+follows the size of the data, not of the context.
+
+A report *conforms* when it has no violation; warnings are reported but do not block.
+
+>>> data = b'''@prefix r2p: <https://w3id.org/r2p-graph/ontology#> .
+... <https://w3id.org/r2p-graph/id/person/x> a r2p:Person ; r2p:visibility r2p:public .'''
+>>> report = validate_data(data, RdfFormat.TURTLE)
+>>> report.conforms, [r.message for r in report.violations]
+(False, ['Give a name (rdfs:label) so people can find it, e.g. "Budapest Centre"@en.'])
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from enum import Enum
+from functools import cache
+from pathlib import Path
+
+import pyshacl
+from rdflib import Graph
+from rdflib.namespace import RDF, SH
+from rdflib.term import BNode, Node, URIRef
+
+from r2p_graph.ontology.bundle import SHAPES_FILE, BundledSource, SourceKind, sources_of_kind
+from r2p_graph.store.formats import RdfFormat
+from r2p_graph.store.oxigraph import OxigraphRepository
+from r2p_graph.store.repository import GraphResult, Repository
+
+_ALL_TRIPLES = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
+
+
+class Severity(Enum):
+    """How serious a validation result is; only violations block."""
+
+    VIOLATION = "Violation"
+    WARNING = "Warning"
+    INFO = "Info"
+
+
+@dataclass(frozen=True, slots=True)
+class ValidationResult:
+    """One thing a shape found wrong with one node."""
+
+    focus: str
+    path: str | None
+    value: str | None
+    message: str
+    severity: Severity
+    shape: str
+
+    def __str__(self) -> str:
+        where = self.focus if self.path is None else f"{self.focus} {self.path}"
+        value = "" if self.value is None else f" (value: {self.value})"
+        return f"{self.severity.value}: {where}{value}: {self.message}"
+
+
+@dataclass(slots=True)
+class ValidationReport:
+    """All results of one validation, most serious first."""
+
+    results: list[ValidationResult] = field(default_factory=list)
+
+    @property
+    def violations(self) -> list[ValidationResult]:
+        """The results that block the data."""
+        return [r for r in self.results if r.severity is Severity.VIOLATION]
+
+    @property
+    def warnings(self) -> list[ValidationResult]:
+        """The results that are reported but do not block."""
+        return [r for r in self.results if r.severity is Severity.WARNING]
+
+    @property
+    def conforms(self) -> bool:
+        """True when there is no violation."""
+        return not self.violations
+
+
+def repository_graph(repo: Repository) -> Graph:
+    """All triples of a repository (graph names dropped) as an rdflib graph."""
+    graph = Graph()
+    result = repo.query(_ALL_TRIPLES)
+    assert isinstance(result, GraphResult)
+    for triple in result.triples():
+        graph.add(triple)
+    return graph
+
+
+def parse_rdf(source: Path | bytes, fmt: RdfFormat, *, source_name: str | None = None) -> Graph:
+    """Parse one RDF document into an rdflib graph.
+
+    ``RdfSyntaxError`` with line and column when it is malformed; ``MissingInputError`` when
+    the file does not exist."""
+    with OxigraphRepository.in_memory() as scratch:
+        scratch.load(source, fmt, source_name=source_name)
+        return repository_graph(scratch)
+
+
+@cache
+def _shapes() -> Graph:
+    return Graph().parse(SHAPES_FILE, format="turtle")
+
+
+def context_sources() -> tuple[BundledSource, ...]:
+    """The bundled sources that data is validated together with."""
+    return sources_of_kind(SourceKind.ONTOLOGY, SourceKind.VOCABULARY, SourceKind.DATA)
+
+
+@cache
+def _context() -> Graph:
+    graph = Graph()
+    for source in context_sources():
+        graph.parse(source.path, format="turtle")
+    return graph
+
+
+def validate_graph(
+    data: Graph, *, context: Iterable[Graph] | None = None, include_bundled: bool = True
+) -> ValidationReport:
+    """Validate the nodes of ``data`` against the shapes, over ``data`` plus its context.
+
+    The focus nodes are the subjects of ``data`` and the IRIs it refers to as objects; the
+    bundled context (unless ``include_bundled`` is false) and any extra ``context`` graphs give
+    what those nodes link to. Nothing is written anywhere."""
+    union = Graph()
+    if include_bundled:
+        union += _context()
+    for extra in context or ():
+        union += extra
+    union += data
+    focus = _focus_nodes(data)
+    if not focus:
+        return ValidationReport()
+    _, results_graph, _ = pyshacl.validate(
+        union,
+        shacl_graph=_shapes(),
+        advanced=True,
+        allow_warnings=True,
+        focus_nodes=sorted(focus, key=str),
+    )
+    return _read_report(results_graph)
+
+
+def validate_data(
+    source: Path | bytes, fmt: RdfFormat, *, source_name: str | None = None
+) -> ValidationReport:
+    """Parse one document and validate it (see :func:`validate_graph`)."""
+    return validate_graph(parse_rdf(source, fmt, source_name=source_name))
+
+
+def _focus_nodes(data: Graph) -> set[Node]:
+    nodes: set[Node] = set()
+    for s, _, o in data:
+        nodes.add(s)
+        if isinstance(o, URIRef):
+            nodes.add(o)
+    # Classes and vocabulary terms that the data only mentions are not its own nodes.
+    return {n for n in nodes if isinstance(n, BNode) or (n, None, None) in data or _is_instance_ref(data, n)}
+
+
+def _is_instance_ref(data: Graph, node: Node) -> bool:
+    """An IRI the data points at that is not itself described there (e.g. a country)."""
+    return (None, RDF.type, node) not in data
+
+
+_SEVERITIES = {str(SH[s.value]): s for s in Severity}
+
+
+def _read_report(results_graph: Graph) -> ValidationReport:
+    results = []
+    for result in results_graph.subjects(RDF.type, SH.ValidationResult):
+        focus = results_graph.value(result, SH.focusNode)
+        path = results_graph.value(result, SH.resultPath)
+        value = results_graph.value(result, SH.value)
+        message = results_graph.value(result, SH.resultMessage)
+        severity = results_graph.value(result, SH.resultSeverity)
+        shape = results_graph.value(result, SH.sourceShape)
+        results.append(
+            ValidationResult(
+                focus=_show(focus) or "",
+                path=_show(path),
+                value=_show(value),
+                message=str(message) if message is not None else "does not conform",
+                severity=_SEVERITIES.get(str(severity), Severity.VIOLATION),
+                shape=_show(shape) or "",
+            )
+        )
+    order = list(Severity)
+    results.sort(key=lambda r: (order.index(r.severity), r.focus, r.path or "", r.message))
+    return ValidationReport(results)
+
+
+def _show(node: Node | None) -> str | None:
+    if node is None:
+        return None
+    if isinstance(node, BNode):
+        return "_:" + str(node)
+    return str(node)
+
+
+def summarize(reports: Sequence[ValidationReport]) -> tuple[int, int]:
+    """Total violations and warnings over several reports."""
+    return (
+        sum(len(r.violations) for r in reports),
+        sum(len(r.warnings) for r in reports),
+    )

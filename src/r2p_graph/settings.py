@@ -1,0 +1,26 @@
+"""r2p-graph's configuration: one settings object, read from ``R2P_*`` environment variables.
+
+>>> Settings(data_dir=Path("/tmp/r2p")).data_dir
+PosixPath('/tmp/r2p')
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Where r2p-graph keeps its data and how it behaves.
+
+    Each field can be set with an environment variable ``R2P_<FIELD>`` (``R2P_DATA_DIR``) or
+    in a ``.env`` file in the working directory; command-line options override both."""
+
+    model_config = SettingsConfigDict(env_prefix="R2P_", env_file=".env", extra="ignore")
+
+    data_dir: Path = Field(
+        default=Path("r2p-data"),
+        description="Directory of the on-disk store (created on first use).",
+    )

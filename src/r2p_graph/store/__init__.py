@@ -1,0 +1,42 @@
+"""The store: the repository interface and its embedded Oxigraph implementation.
+
+Only this package imports the RDF engine. Open the configured store with :func:`open_repository`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from r2p_graph.store.formats import RdfFormat, ResultFormat
+from r2p_graph.store.oxigraph import OxigraphRepository, check_syntax
+from r2p_graph.store.repository import (
+    AskResult,
+    GraphResult,
+    QueryDataset,
+    QueryForm,
+    Repository,
+    SelectResult,
+    StoreStats,
+)
+
+__all__ = [
+    "AskResult",
+    "GraphResult",
+    "OxigraphRepository",
+    "QueryDataset",
+    "QueryForm",
+    "RdfFormat",
+    "Repository",
+    "ResultFormat",
+    "SelectResult",
+    "StoreStats",
+    "check_syntax",
+    "open_repository",
+]
+
+
+def open_repository(data_dir: Path | None) -> Repository:
+    """The embedded on-disk repository in ``data_dir``, or an in-memory one for ``None``."""
+    if data_dir is None:
+        return OxigraphRepository.in_memory()
+    return OxigraphRepository.open(data_dir)
