@@ -24,7 +24,7 @@ from r2p_graph.services.validation import ValidationReport
 from r2p_graph.store import AskResult, GraphResult, SelectResult, StoreStats
 
 out = Console()
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)
 
 
 @contextmanager

@@ -33,6 +33,9 @@ from r2p_graph.store.oxigraph import OxigraphRepository
 from r2p_graph.store.repository import GraphResult, Repository
 
 _ALL_TRIPLES = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
+_SKOLEM_AUTHORITY = "https://w3id.org"
+_SKOLEM_PATH = "/r2p-graph/.well-known/genid/"
+_SKOLEM_PREFIX = _SKOLEM_AUTHORITY + _SKOLEM_PATH
 
 
 class Severity(Enum):
@@ -133,6 +136,8 @@ def validate_graph(
         union += _context()
     for extra in context or ():
         union += extra
+    # pySHACL names focus nodes by IRI, so blank nodes get stand-in IRIs for the check.
+    data = data.skolemize(authority=_SKOLEM_AUTHORITY, basepath=_SKOLEM_PATH)
     union += data
     focus = _focus_nodes(data)
     if not focus:
@@ -154,19 +159,14 @@ def validate_data(
     return validate_graph(parse_rdf(source, fmt, source_name=source_name))
 
 
-def _focus_nodes(data: Graph) -> set[Node]:
-    nodes: set[Node] = set()
-    for s, _, o in data:
-        nodes.add(s)
-        if isinstance(o, URIRef):
-            nodes.add(o)
-    # Classes and vocabulary terms that the data only mentions are not its own nodes.
-    return {n for n in nodes if isinstance(n, BNode) or (n, None, None) in data or _is_instance_ref(data, n)}
-
-
-def _is_instance_ref(data: Graph, node: Node) -> bool:
-    """An IRI the data points at that is not itself described there (e.g. a country)."""
-    return (None, RDF.type, node) not in data
+def _focus_nodes(data: Graph) -> set[URIRef]:
+    """The subjects of ``data`` and the IRIs it points at, except classes it only uses as types
+    (a pointed-at country must be validated as a country reference)."""
+    nodes: set[URIRef] = {s for s in data.subjects() if isinstance(s, URIRef)}
+    for predicate, obj in data.predicate_objects():
+        if isinstance(obj, URIRef) and predicate != RDF.type:
+            nodes.add(obj)
+    return nodes
 
 
 _SEVERITIES = {str(SH[s.value]): s for s in Severity}
@@ -201,7 +201,10 @@ def _show(node: Node | None) -> str | None:
         return None
     if isinstance(node, BNode):
         return "_:" + str(node)
-    return str(node)
+    text = str(node)
+    if text.startswith(_SKOLEM_PREFIX):
+        return "_:" + text[len(_SKOLEM_PREFIX) :]
+    return text
 
 
 def summarize(reports: Sequence[ValidationReport]) -> tuple[int, int]:

@@ -67,6 +67,7 @@ _RESULT_FORMATS: dict[ResultFormat, ox.QueryResultsFormat] = {
     ResultFormat.TSV: ox.QueryResultsFormat.TSV,
 }
 _SPARQL_POSITION = re.compile(r"error at (\d+):(\d+)")
+_PARSER_POSITION = re.compile(r"^Parser error (at|between) line \d+ column \d+( and line \d+ column \d+)?: ")
 _XSD_STRING = str(XSD.string)
 _RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
@@ -126,6 +127,8 @@ def _rdf_syntax_error(error: SyntaxError, source: str) -> RdfSyntaxError:
     line = getattr(error, "lineno", None)
     column = getattr(error, "offset", None)
     message = error.msg if getattr(error, "msg", None) else str(error)
+    # The location goes into Location; keep only what went wrong in the message.
+    message = _PARSER_POSITION.sub("", message) or message
     return RdfSyntaxError(message, Location(source, line, column))
 
 

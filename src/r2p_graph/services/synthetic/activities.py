@@ -98,11 +98,15 @@ def write_activities(world: World, writer: TripleWriter) -> None:
         _write_agreement(world, writer, index + 1, agreement, numbers)
         for number in numbers:
             draft = _established_draft(world, rng, agreement)
-            _write_programme(world, writer, number, draft, events[number - 1], events_rng)
+            _write_programme(
+                world, writer, number, draft, events=events[number - 1], events_rng=events_rng
+            )
     while (remaining := spec.programmes - world.numbers.get("programme", 0)) > 0:
         for draft in _cluster(world, rng, min(remaining, rng.randint(2, 5))):
             number = world.next_number("programme")
-            _write_programme(world, writer, number, draft, events[number - 1], events_rng)
+            _write_programme(
+                world, writer, number, draft, events=events[number - 1], events_rng=events_rng
+            )
     _write_other_events(world, writer, events_rng)
 
 
@@ -200,7 +204,9 @@ def _cluster(world: World, rng: random.Random, size: int) -> list[ProgrammeDraft
     step = rng.randrange(len(world.vocab.steps))
     factor = rng.randrange(len(world.vocab.risk_factors))
     local = world.pools.by_country.get(country, ())
-    partners = list(dict.fromkeys(sample_up_to(rng, local, 1, 2) + rng.sample(world.pools.implementers, 1)))
+    partners = list(
+        dict.fromkeys(sample_up_to(rng, local, 1, 2) + rng.sample(world.pools.implementers, 1))
+    )
     base = day_between(rng, dt.date(2007, 1, 1), dt.date(2026, 6, 30))
     drafts: list[ProgrammeDraft] = []
     for _ in range(size):
@@ -257,12 +263,12 @@ def _cast(
     local = pools.by_country.get(country, ())
     while sum(role == IMPLEMENTING for _, role in cast) < wanted:
         pool = local if local and rng.random() < 0.5 else pools.implementers
-        org = _unused(rng, pool, used)
-        if org is None:
-            org = _unused(rng, pools.active, used)
-        if org is None:
+        found = _unused(rng, pool, used)
+        if found is None:
+            found = _unused(rng, pools.active, used)
+        if found is None:
             break
-        take(org, IMPLEMENTING)
+        take(found, IMPLEMENTING)
     if all(role != FUNDING for _, role in cast) and rng.random() < 0.7:
         take(_unused(rng, pools.funders, used), FUNDING)
     if rng.random() < 0.35:
@@ -286,6 +292,7 @@ def _write_programme(
     writer: TripleWriter,
     number: int,
     draft: ProgrammeDraft,
+    *,
     events: int,
     events_rng: random.Random,
 ) -> None:

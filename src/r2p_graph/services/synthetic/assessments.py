@@ -93,7 +93,7 @@ def write_assessments(world: World, writer: TripleWriter) -> None:
         for _ in range(quota.triggers):
             _write_trigger(world, writer, rng, country)
         for scenarios in spread(rng, quota.scenarios, quota.assessments):
-            _write_assessment(world, writer, rng, country, past, scenarios)
+            _write_assessment(world, writer, rng, country, past=past, scenarios=scenarios)
         for _ in range(quota.reports):
             _write_report(world, writer, rng, country)
 
@@ -139,12 +139,21 @@ def _write_series(
     indicators = world.vocab.indicators
     chosen = rng.sample(indicators, min(len(indicators), max(1, -(-total // 8))))
     written: list[tuple[Term, dt.date]] = []
-    for indicator, length in zip(chosen, spread(rng, total, len(chosen), cap=SERIES_MONTHS), strict=True):
+    lengths = spread(rng, total, len(chosen), cap=SERIES_MONTHS)
+    for indicator, length in zip(chosen, lengths, strict=True):
         source = example_iri("source", world.next_number("source"))
         state = _first_state(rng, indicator.scale)
         for start, end in _periods(rng, length):
             reading = _reading(indicator.scale, state)
-            observation = _write_observation(world, writer, country, indicator, (start, end), source, reading)
+            observation = _write_observation(
+                world,
+                writer,
+                country,
+                indicator=indicator,
+                days=(start, end),
+                source=source,
+                reading=reading,
+            )
             written.append((observation, end))
             state = _drift(rng, indicator.scale, state)
     return written
@@ -175,13 +184,22 @@ def _write_trigger(world: World, writer: TripleWriter, rng: random.Random, count
     source = example_iri("source", world.next_number("source"))
     state = _first_state(rng, indicator.scale, high=True)
     reading = _reading(indicator.scale, state)
-    _write_observation(world, writer, country, indicator, (start, end), source, reading)
+    _write_observation(
+        world,
+        writer,
+        country,
+        indicator=indicator,
+        days=(start, end),
+        source=source,
+        reading=reading,
+    )
 
 
 def _write_observation(
     world: World,
     writer: TripleWriter,
     country: int,
+    *,
     indicator: Indicator,
     days: tuple[dt.date, dt.date],
     source: Term,
@@ -236,6 +254,7 @@ def _write_assessment(
     writer: TripleWriter,
     rng: random.Random,
     country: int,
+    *,
     past: list[tuple[Term, dt.date]],
     scenarios: int,
 ) -> None:

@@ -35,7 +35,8 @@ def write_event(
     topic: str,
     programme: Term | None,
 ) -> None:
-    """One event, with some people attending besides the organisations ``attendees``."""
+    """One event, with some people attending besides the organisations ``attendees`` (one other
+    organisation at least, where there is one)."""
     number = world.next_number("event")
     kind, word = rng.choice(EVENT_KINDS)
     place = world.vocab.countries[country]
@@ -44,6 +45,8 @@ def write_event(
     writer.add(subject, P.TYPE, C.EVENT)
     writer.label(subject, f"Synthetic {word} {number} on {topic} in {place.label}")
     writer.add(subject, P.ORGANIZER, world.org_iri(organizer))
+    if not attendees:
+        attendees = _another(rng, world.pools.active, organizer)
     writer.add_all(subject, P.ATTENDEE, (world.org_iri(org) for org in attendees))
     people = range(1, world.spec.people + 1)
     for person in sorted(rng.sample(people, min(len(people), rng.randint(0, 3)))):
@@ -53,3 +56,9 @@ def write_event(
     writer.add(subject, P.END_DATE, date_term(days[1]))
     if programme is not None:
         writer.add(subject, P.PART_OF_PROGRAMME, programme)
+
+
+def _another(rng: random.Random, pool: Sequence[int], organizer: int) -> list[int]:
+    """One member of ``pool`` other than ``organizer`` (none if there is no other)."""
+    others = [org for org in pool if org != organizer]
+    return [rng.choice(others)] if others else []

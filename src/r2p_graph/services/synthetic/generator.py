@@ -59,10 +59,9 @@ def generate(
     True
     >>> out.getvalue().split(b"\\n")[0].endswith(b"<https://w3id.org/r2p-graph/graph/synthetic> .")
     True
-    >>> generate(io.BytesIO(), scale=2, seed=7, fmt=RdfFormat.TURTLE)
+    >>> generate(io.BytesIO(), scale=2, seed=7, fmt=RdfFormat.TURTLE)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
-    ...
-    r2p_graph.errors.UnknownFormatError: synthetic data is written as N-Triples or N-Quads, not TURTLE
+    r2p_graph.errors.UnknownFormatError: synthetic data is written as N-Triples or N-Quads, ...
     """
     if fmt not in (RdfFormat.N_TRIPLES, RdfFormat.N_QUADS):
         raise UnknownFormatError(

@@ -5,7 +5,7 @@ about a hundred triples per organisation.
 
 >>> spec = plan(1000)
 >>> spec.organizations, spec.networks, spec.people, spec.programmes
-(1000, 77, 1200, 500)
+(1000, 79, 1400, 500)
 >>> sum(count for _, count in spec.organization_kinds) == spec.organizations
 True
 >>> plan(3).organization_kinds

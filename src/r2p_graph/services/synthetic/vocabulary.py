@@ -8,7 +8,7 @@ generator's choices depend only on its seed.
 >>> vocab = load_vocabulary()
 >>> len(vocab.countries) > 150, vocab.countries[0].iri.startswith("<https://w3id.org/r2p-graph/id/country/")
 (True, True)
->>> sorted({i.scale for i in vocab.indicators}) == sorted(Scale)
+>>> {i.scale for i in vocab.indicators} == set(Scale)
 True
 >>> sorted(i.notation for i in vocab.triggers)[:2]
 ['8.1', '8.10']
@@ -146,9 +146,7 @@ class VocabularyError(RuntimeError):
 
 
 @functools.cache
-def load_vocabulary(
-    ontology_dir: Path = ONTOLOGY_DIR, data_dir: Path = DATA_DIR
-) -> Vocabulary:
+def load_vocabulary(ontology_dir: Path = ONTOLOGY_DIR, data_dir: Path = DATA_DIR) -> Vocabulary:
     """Read and check the bundled concepts (cached: the files do not change while running)."""
     model = _parse(ontology_dir / "r2p.ttl", ontology_dir / "indicators.ttl")
     _check_code_lists(model)

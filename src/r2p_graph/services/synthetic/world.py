@@ -135,7 +135,12 @@ class World:
         org = self.orgs[index]
         named = index if org.original < 0 else org.original
         base = self.orgs[named]
-        parts = (base.kind.word, named + 1, THEMES[base.theme], self.vocab.countries[base.country].label)
+        parts = (
+            base.kind.word,
+            named + 1,
+            THEMES[base.theme],
+            self.vocab.countries[base.country].label,
+        )
         return _name(*parts) if org.original < 0 else _variant(index % _NAME_VARIANTS, *parts)
 
     def org_alt_label(self, index: int) -> str:
@@ -190,8 +195,9 @@ def _plan_orgs(
     rng: random.Random,
 ) -> list[Org]:
     kinds = _kind_sequence(spec, rng)
-    template = len({kind for kind in kinds})
-    duplicate_at = set(rng.sample(range(template, len(kinds)), min(spec.duplicates, len(kinds) - template)))
+    template = len(set(kinds))
+    duplicates = min(spec.duplicates, len(kinds) - template)
+    duplicate_at = set(rng.sample(range(template, len(kinds)), duplicates))
     orgs: list[Org] = []
     originals: dict[OrgKind, list[int]] = {kind: [] for kind in OrgKind}
     nestable: dict[OrgKind, list[int]] = {kind: [] for kind in OrgKind}
@@ -200,7 +206,7 @@ def _plan_orgs(
             org = _duplicate(orgs, rng.choice(originals[kind]), rng)
         else:
             level = _FIRST_LEVEL[kind] if index < template else weighted(rng, _LEVELS[kind])
-            org = _new_org(kind, level, vocab, focus, weights, rng)
+            org = _new_org(kind, level, vocab=vocab, focus=focus, weights=weights, rng=rng)
             if index >= template and kind in _NESTING_KINDS and rng.random() < 0.15:
                 _nest(org, orgs, nestable[kind], rng)
             originals[kind].append(index)
@@ -213,6 +219,7 @@ def _plan_orgs(
 def _new_org(
     kind: OrgKind,
     level: int,
+    *,
     vocab: Vocabulary,
     focus: Sequence[int],
     weights: Sequence[float],
