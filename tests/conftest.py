@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -36,8 +37,6 @@ def bundled_store_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def dump_bytes(repo: Repository) -> bytes:
     """The whole store as N-Quads, for before/after comparisons."""
-    import io
-
     buffer = io.BytesIO()
     repo.dump(buffer, RdfFormat.N_QUADS)
     return buffer.getvalue()

@@ -43,5 +43,9 @@ def test_country_facts(countries: Graph, code: str, alpha3: str, m49: str, wikid
     country = URIRef(f"https://w3id.org/r2p-graph/id/country/{code}")
     assert countries.value(country, R2P.isoAlpha3) == Literal(alpha3)
     assert countries.value(country, R2P.m49) == Literal(m49)
-    assert (country, SKOS.exactMatch, URIRef(f"http://www.wikidata.org/entity/{wikidata}")) in countries
+    assert (
+        country,
+        SKOS.exactMatch,
+        URIRef(f"http://www.wikidata.org/entity/{wikidata}"),
+    ) in countries
     assert countries.value(country, R2P.region) is not None

@@ -33,15 +33,16 @@ def test_parses_in_rdflib_and_owlready2(path: Path, tmp_path: Path) -> None:
 
 
 def test_ontology_header(ontology: Graph) -> None:
-    header = URIRefs = list(ontology.subjects(RDF.type, OWL.Ontology))
+    header = list(ontology.subjects(RDF.type, OWL.Ontology))
     assert len(header) == 1
     assert (header[0], OWL.versionIRI, None) in ontology
-    del URIRefs
 
 
 def test_every_own_term_has_label_and_definition(ontology: Graph) -> None:
     kinds = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty)
-    terms = {t for k in kinds for t in ontology.subjects(RDF.type, k) if str(t).startswith(str(R2P))}
+    terms = {
+        t for k in kinds for t in ontology.subjects(RDF.type, k) if str(t).startswith(str(R2P))
+    }
     assert len(terms) > 60
     undocumented = sorted(
         str(t)

@@ -4,7 +4,11 @@ model and the shapes, and about a hundred triples per organisation."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
+import os
+import subprocess
+import sys
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from pathlib import Path
@@ -90,6 +94,12 @@ def _ask(store: ox.Store, query: str) -> bool:
     return bool(store.query(PREFIXES + query))
 
 
+def _text(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> str:
+    """The IRI, blank node id or lexical form of a term."""
+    assert not isinstance(term, ox.Triple)
+    return term.value
+
+
 def _iris(quad: ox.Quad) -> Iterator[str]:
     for term in (quad.subject, quad.predicate, quad.object):
         if isinstance(term, ox.NamedNode):
@@ -106,6 +116,48 @@ def test_same_seed_gives_same_bytes_and_other_seed_other_bytes() -> None:
     assert (count, first) == (again_count, again)
     assert other != first
     assert count > 0 and other_count > 0
+
+
+def test_output_does_not_depend_on_the_hash_seed() -> None:
+    script = (
+        "import hashlib, io, sys\n"
+        "from r2p_graph.services.synthetic import generate\n"
+        "out = io.BytesIO(); generate(out, scale=80, seed=5)\n"
+        "print(hashlib.sha256(out.getvalue()).hexdigest())\n"
+    )
+    digests = {
+        subprocess.run(
+            [sys.executable, "-c", script],
+            env={**os.environ, "PYTHONHASHSEED": str(hash_seed)},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for hash_seed in (1, 2)
+    }
+    assert len(digests) == 1
+    assert hashlib.sha256(_generate(80, 5)[1]).hexdigest() + "\n" in digests
+
+
+class _CountingSink(io.RawIOBase):
+    """A binary stream that keeps only the sizes of the writes made to it."""
+
+    def __init__(self) -> None:
+        self.writes: list[int] = []
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: bytes) -> int:  # type: ignore[override]
+        self.writes.append(len(data))
+        return len(data)
+
+
+def test_output_is_streamed_in_small_writes() -> None:
+    sink = _CountingSink()
+    count = generate(sink, scale=SCALE, seed=SEED)  # type: ignore[arg-type]
+    assert len(sink.writes) >= count // 1_000
+    assert max(sink.writes) < 1_000 * 400
 
 
 def test_triple_count_grows_linearly_at_about_a_hundred_per_organisation() -> None:
@@ -165,9 +217,8 @@ def test_tiny_scales_work(scale: int) -> None:
 def test_every_label_starts_with_synthetic(triples: list[ox.Quad]) -> None:
     labels = [q.object for q in triples if q.predicate.value == RDFS_LABEL]
     assert labels
-    bad = [label.value for label in labels if not label.value.startswith("Synthetic ")]
-    assert not bad
     assert all(isinstance(label, ox.Literal) and label.language == "en" for label in labels)
+    assert [_text(label) for label in labels if not _text(label).startswith("Synthetic ")] == []
 
 
 def test_minted_iris_are_synthetic_and_web_addresses_are_examples(
@@ -177,14 +228,14 @@ def test_minted_iris_are_synthetic_and_web_addresses_are_examples(
         for iri in _iris(quad):
             if iri.startswith(ID):
                 assert iri.startswith((ID + "synthetic/", ID + "country/")), iri
-    pages = {q.object.value for q in triples if q.predicate.value.endswith(("homepage", "source"))}
+    pages = {_text(q.object) for q in triples if q.predicate.value.endswith(("homepage", "source"))}
     assert pages
     assert all(page.startswith("https://example.org/synthetic/") for page in pages)
 
 
 def test_graph_describes_itself(triples: list[ox.Quad]) -> None:
     about = {
-        q.predicate.value: q.object.value for q in triples if q.subject.value == SYNTHETIC_GRAPH
+        q.predicate.value: _text(q.object) for q in triples if _text(q.subject) == SYNTHETIC_GRAPH
     }
     assert about[RDF_TYPE] == "http://rdfs.org/ns/void#Dataset"
     assert about[RDFS_LABEL] == "Synthetic data"
@@ -197,7 +248,7 @@ def test_graph_describes_itself(triples: list[ox.Quad]) -> None:
 def test_every_vocabulary_iri_referred_to_exists_in_the_bundled_files(
     triples: list[ox.Quad], bundled: list[ox.Quad]
 ) -> None:
-    defined = {q.subject.value for q in bundled if isinstance(q.subject, ox.NamedNode)}
+    defined = {_text(q.subject) for q in bundled if isinstance(q.subject, ox.NamedNode)}
     used = {iri for q in triples for iri in _iris(q) if iri.startswith(CHECKED_NAMESPACES)}
     assert used
     assert sorted(used - defined) == []
@@ -224,9 +275,9 @@ def test_dates_are_typed_in_the_window_and_ends_follow_starts(triples: list[ox.Q
             day = dt.date.fromisoformat(obj.value)
             assert dt.date(2005, 1, 1) <= day <= dt.date(2028, 12, 31), quad
             if quad.predicate.value == R2P + "startDate":
-                starts[quad.subject.value] = day
+                starts[_text(quad.subject)] = day
             elif quad.predicate.value == R2P + "endDate":
-                ends[quad.subject.value] = day
+                ends[_text(quad.subject)] = day
     assert ends
     assert all(subject in starts for subject in ends)
     assert [s for s, end in ends.items() if end < starts[s]] == []
@@ -368,28 +419,45 @@ def test_memoranda_have_two_to_four_distinct_parties(store: ox.Store) -> None:
 
 
 def test_some_memoranda_are_dormant_and_others_lead_to_work(store: ox.Store) -> None:
-    worked_between_parties = """
-        ?mou r2p:party ?x, ?y . FILTER (?x != ?y)
-        { ?work r2p:hasParticipation/r2p:participant ?x, ?y ; r2p:startDate ?day }
-        UNION
-        { ?work r2p:organizer|r2p:attendee ?x ; r2p:organizer|r2p:attendee ?y ;
-                r2p:startDate ?day }
-        FILTER (?day >= ?signed)"""
-    dormant = _select(
+    """Dormant: in force, yet no programme or event of two of its parties since signing."""
+    work: dict[str, tuple[dt.date, set[str]]] = {}
+    for thing, start, who in _select(
         store,
-        f"""SELECT ?mou WHERE {{
-              ?mou a r2p:MemorandumOfUnderstanding ; r2p:signingDate ?signed ;
-                   r2p:agreementStatus r2p:inForce .
-              FILTER NOT EXISTS {{ {worked_between_parties} }} }}""",
-    )
-    active = _select(
+        """SELECT ?w ?start ?who WHERE { ?w r2p:startDate ?start .
+             { ?w r2p:hasParticipation/r2p:participant ?who }
+             UNION { ?w r2p:organizer|r2p:attendee ?who } }""",
+    ):
+        work.setdefault(thing, (dt.date.fromisoformat(start), set()))[1].add(who)
+    agreements: dict[str, tuple[str, dt.date, set[str], set[str]]] = {}
+    for mou, status, signed, party, established in _select(
         store,
-        f"""SELECT DISTINCT ?mou WHERE {{
-              ?mou a r2p:MemorandumOfUnderstanding ; r2p:signingDate ?signed ;
-                   r2p:establishes ?work . {worked_between_parties} }}""",
-    )
+        """SELECT ?mou ?status ?signed ?party ?established WHERE {
+             ?mou a r2p:MemorandumOfUnderstanding ; r2p:agreementStatus ?status ;
+                  r2p:signingDate ?signed ; r2p:party ?party .
+             OPTIONAL { ?mou r2p:establishes ?established } } ORDER BY ?mou""",
+    ):
+        entry = agreements.setdefault(mou, (status, dt.date.fromisoformat(signed), set(), set()))
+        entry[2].add(party)
+        if established:
+            entry[3].add(established)
+
+    def worked_together(signed: dt.date, parties: set[str]) -> set[str]:
+        return {
+            w for w, (start, who) in work.items() if start >= signed and len(who & parties) >= 2
+        }
+
+    dormant = [
+        mou
+        for mou, (status, signed, parties, _) in agreements.items()
+        if status == R2P + "inForce" and not worked_together(signed, parties)
+    ]
+    leading = [
+        mou
+        for mou, (_, signed, parties, established) in agreements.items()
+        if established and established <= worked_together(signed, parties)
+    ]
     assert dormant
-    assert active
+    assert leading
 
 
 def test_programmes_have_participations_with_an_implementer(store: ox.Store) -> None:
@@ -464,7 +532,7 @@ def test_observations_have_one_reading_that_fits_the_scale(store: ox.Store) -> N
     )
     assert len(rows) == plan(SCALE).observations
     assert len({o for o, *_ in rows}) == len(rows)
-    seen = Counter()
+    seen: Counter[str] = Counter()
     for _, scale, level, value in rows:
         name = scale.removeprefix(R2P)
         seen[name] += 1
@@ -533,8 +601,8 @@ def test_situations_and_reports(store: ox.Store) -> None:
 def test_things_are_numbered_from_one_per_kind(triples: list[ox.Quad]) -> None:
     numbers: dict[str, set[int]] = defaultdict(set)
     for quad in triples:
-        parts = quad.subject.value.removeprefix(ID + "synthetic/").split("/")
-        if quad.subject.value.startswith(ID + "synthetic/") and len(parts) == 2:
+        parts = _text(quad.subject).removeprefix(ID + "synthetic/").split("/")
+        if _text(quad.subject).startswith(ID + "synthetic/") and len(parts) == 2:
             numbers[parts[0]].add(int(parts[1]))
     expected = {
         "organization", "site", "person", "post", "membership", "agreement", "programme",

@@ -80,7 +80,9 @@ def test_bulk_load_malformed_leaves_store_unchanged(
     before = dump_bytes(disk_repo)
     for graph in (G2, G1):  # a new graph (rolled back) and an existing one (transactional)
         with pytest.raises(RdfSyntaxError):
-            disk_repo.bulk_load(write(tmp_path / "bad.nt", BROKEN), RdfFormat.N_TRIPLES, graph=graph)
+            disk_repo.bulk_load(
+                write(tmp_path / "bad.nt", BROKEN), RdfFormat.N_TRIPLES, graph=graph
+            )
         assert dump_bytes(disk_repo) == before
 
 
@@ -113,7 +115,11 @@ def test_select_over_union_by_default(memory_repo: Repository) -> None:
     result = memory_repo.query("SELECT ?n WHERE { ?s <http://example.org/name> ?n } ORDER BY ?n")
     assert isinstance(result, SelectResult)
     assert result.variables == ["n"]
-    assert [row[0] for row in result.rows()] == [Literal("A", lang="en"), Literal("B"), Literal("Z")]
+    assert [row[0] for row in result.rows()] == [
+        Literal("A", lang="en"),
+        Literal("B"),
+        Literal("Z"),
+    ]
 
 
 def test_dataset_restricts_default_graph(memory_repo: Repository) -> None:
@@ -140,13 +146,17 @@ def test_ask_and_construct(memory_repo: Repository) -> None:
     memory_repo.load(TRIPLES, RdfFormat.N_TRIPLES, graph=G1)
     ask = memory_repo.query("ASK { ?s <http://example.org/knows> ?o }")
     assert isinstance(ask, AskResult) and ask.value
-    graph = memory_repo.query("CONSTRUCT { ?o ?p ?s } WHERE { ?s <http://example.org/knows> ?o . ?s ?p ?o }")
+    graph = memory_repo.query(
+        "CONSTRUCT { ?o ?p ?s } WHERE { ?s <http://example.org/knows> ?o . ?s ?p ?o }"
+    )
     assert isinstance(graph, GraphResult)
     assert len(list(graph.triples())) == 1
 
 
 @pytest.mark.parametrize("fmt", list(ResultFormat))
-def test_select_serialises_in_every_result_format(memory_repo: Repository, fmt: ResultFormat) -> None:
+def test_select_serialises_in_every_result_format(
+    memory_repo: Repository, fmt: ResultFormat
+) -> None:
     memory_repo.load(TRIPLES, RdfFormat.N_TRIPLES, graph=G1)
     out = io.BytesIO()
     memory_repo.query("SELECT ?s WHERE { ?s ?p ?o }").serialize(out, fmt)
@@ -194,9 +204,8 @@ def test_drop_graph(memory_repo: Repository) -> None:
 
 
 def test_second_writer_is_refused(tmp_path: Path) -> None:
-    with OxigraphRepository.open(tmp_path / "s"):
-        with pytest.raises(StoreError, match="in use"):
-            OxigraphRepository.open(tmp_path / "s")
+    with OxigraphRepository.open(tmp_path / "s"), pytest.raises(StoreError, match="in use"):
+        OxigraphRepository.open(tmp_path / "s")
 
 
 def test_data_survives_reopening(tmp_path: Path) -> None:

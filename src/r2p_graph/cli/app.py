@@ -7,8 +7,8 @@ it was. ``validate`` exits 1 when the data has violations.
 
 from __future__ import annotations
 
-import sys
 import functools
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -38,7 +38,9 @@ err = Console(stderr=True, soft_wrap=True)
 
 DataDir = Annotated[
     Path | None,
-    typer.Option("--data-dir", "-d", help="Store directory (default: $R2P_DATA_DIR or ./r2p-data)."),
+    typer.Option(
+        "--data-dir", "-d", help="Store directory (default: $R2P_DATA_DIR or ./r2p-data)."
+    ),
 ]
 
 
@@ -70,7 +72,9 @@ def _repository(data_dir: Path | None) -> Iterator[Repository]:
 
 @app.command()
 @_reports_errors
-def init(data_dir: DataDir = None, replace: bool = typer.Option(False, help="Reload bundled graphs.")) -> None:
+def init(
+    data_dir: DataDir = None, replace: bool = typer.Option(False, help="Reload bundled graphs.")
+) -> None:
     """Load the bundled ontology, vocabularies and data into the store (once)."""
     with _repository(data_dir) as repo:
         loaded = load_bundled(repo, replace=replace)
@@ -84,9 +88,14 @@ def init(data_dir: DataDir = None, replace: bool = typer.Option(False, help="Rel
 @app.command()
 @_reports_errors
 def load(
-    files: Annotated[list[Path], typer.Argument(help="RDF files (.ttl .nt .nq .trig .rdf .jsonld, optionally .gz).")],
+    files: Annotated[
+        list[Path],
+        typer.Argument(help="RDF files (.ttl .nt .nq .trig .rdf .jsonld, optionally .gz)."),
+    ],
     graph: Annotated[str | None, typer.Option(help="Named graph IRI for triple formats.")] = None,
-    fmt: Annotated[str | None, typer.Option("--format", help="Format of all files (default: from extensions).")] = None,
+    fmt: Annotated[
+        str | None, typer.Option("--format", help="Format of all files (default: from extensions).")
+    ] = None,
     data_dir: DataDir = None,
 ) -> None:
     """Load RDF files into the store: all of them, or none when one is malformed."""
@@ -120,8 +129,13 @@ def validate(
 @_reports_errors
 def query(
     text: Annotated[str | None, typer.Argument(help="SPARQL query text.")] = None,
-    file: Annotated[Path | None, typer.Option("--file", "-f", help="Read the query from a file.")] = None,
-    fmt: Annotated[str, typer.Option("--format", help="table, csv, tsv, json or xml (graphs: turtle, nt, ...).")] = "table",
+    file: Annotated[
+        Path | None, typer.Option("--file", "-f", help="Read the query from a file.")
+    ] = None,
+    fmt: Annotated[
+        str,
+        typer.Option("--format", help="table, csv, tsv, json or xml (graphs: turtle, nt, ...)."),
+    ] = "table",
     data_dir: DataDir = None,
 ) -> None:
     """Run a SPARQL query over all graphs of the store and print its results."""
@@ -153,9 +167,13 @@ def _query_text(text: str | None, file: Path | None) -> tuple[str, str]:
 @app.command()
 @_reports_errors
 def export(
-    fmt: Annotated[str, typer.Option("--format", help="nquads, trig or turtle (turtle merges all graphs).")] = "nquads",
+    fmt: Annotated[
+        str, typer.Option("--format", help="nquads, trig or turtle (turtle merges all graphs).")
+    ] = "nquads",
     graph: Annotated[str | None, typer.Option(help="Export only this named graph.")] = None,
-    out: Annotated[Path | None, typer.Option("--output", "-o", help="File to write (default: stdout).")] = None,
+    out: Annotated[
+        Path | None, typer.Option("--output", "-o", help="File to write (default: stdout).")
+    ] = None,
     data_dir: DataDir = None,
 ) -> None:
     """Write the store (or one graph) as N-Quads, TriG or Turtle."""
@@ -184,9 +202,13 @@ def stats(data_dir: DataDir = None) -> None:
 @app.command()
 @_reports_errors
 def generate(
-    scale: Annotated[int, typer.Option(min=1, help="Number of organisations (~100 triples each).")] = 100,
+    scale: Annotated[
+        int, typer.Option(min=1, help="Number of organisations (~100 triples each).")
+    ] = 100,
     seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same data.")] = 1,
-    out: Annotated[Path | None, typer.Option("--output", "-o", help="File (.nt or .nq; default: stdout).")] = None,
+    out: Annotated[
+        Path | None, typer.Option("--output", "-o", help="File (.nt or .nq; default: stdout).")
+    ] = None,
 ) -> None:
     """Write a deterministic synthetic dataset (invented data, clearly marked) of any size."""
     rdf_format = RdfFormat.from_path(out) if out else RdfFormat.N_TRIPLES
@@ -196,8 +218,13 @@ def generate(
         count = generate_synthetic(sys.stdout.buffer, scale=scale, seed=seed, fmt=rdf_format)
     else:
         partial = out.with_name(out.name + ".partial")
-        with partial.open("wb") as stream, output.count_progress("generating", scale * 100) as advance:
-            count = generate_synthetic(stream, scale=scale, seed=seed, fmt=rdf_format, progress=advance)
+        with (
+            partial.open("wb") as stream,
+            output.count_progress("generating", scale * 100) as advance,
+        ):
+            count = generate_synthetic(
+                stream, scale=scale, seed=seed, fmt=rdf_format, progress=advance
+            )
         partial.replace(out)
     err.print(f"{count} synthetic triples written")
 
@@ -205,11 +232,15 @@ def generate(
 @app.command()
 @_reports_errors
 def reason(
-    check: Annotated[bool, typer.Option("--check", help="Check consistency and class satisfiability.")] = False,
-    with_data: Annotated[bool, typer.Option("--with-data", help="Include the store's data.")] = False,
+    check: Annotated[
+        bool, typer.Option("--check", help="Check consistency and class satisfiability.")
+    ] = False,
+    with_data: Annotated[
+        bool, typer.Option("--with-data", help="Include the store's data.")
+    ] = False,
     data_dir: DataDir = None,
 ) -> None:
-    """Check with HermiT that the ontology (and the data) is consistent and every class satisfiable."""
+    """Check with HermiT that the ontology (and data) is consistent, every class satisfiable."""
     if not check:
         raise InputError("say what to do: --check")
     graph = ontology_graph()

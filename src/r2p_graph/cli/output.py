@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from rdflib.term import Literal
 from rich.console import Console
 from rich.progress import (
     BarColumn,
@@ -17,20 +18,25 @@ from rich.progress import (
     TransferSpeedColumn,
 )
 from rich.table import Table
-from rdflib.term import Literal
 
 from r2p_graph.services.reasoning import ReasonerReport
 from r2p_graph.services.validation import ValidationReport
 from r2p_graph.store import AskResult, GraphResult, SelectResult, StoreStats
 
-out = Console()
+out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
 
 
 @contextmanager
 def byte_progress(label: str, total: int) -> Iterator[Callable[[int], None]]:
     """A progress bar on stderr counting bytes; yields the function that advances it."""
-    columns = (TextColumn(label), BarColumn(), DownloadColumn(), TransferSpeedColumn(), TimeElapsedColumn())
+    columns = (
+        TextColumn(label),
+        BarColumn(),
+        DownloadColumn(),
+        TransferSpeedColumn(),
+        TimeElapsedColumn(),
+    )
     with Progress(*columns, console=err, transient=True) as bar:
         task = bar.add_task(label, total=total or None)
         yield lambda done: bar.advance(task, done)

@@ -57,7 +57,8 @@ def load_files(
         file_format = fmt or RdfFormat.from_path(path)
         if graph is not None and file_format.is_dataset:
             raise InputError(
-                f"{path}: --graph applies to triple formats; {file_format.name} names its own graphs"
+                f"{path}: --graph applies to triple formats; "
+                f"{file_format.name} names its own graphs"
             )
         target = None if file_format.is_dataset else (graph or default_graph_for(path))
         plans.append((path, file_format, target))
@@ -65,6 +66,11 @@ def load_files(
         for path, file_format, _ in plans:
             check_syntax(path, file_format)
     return [
-        LoadedFile(path, file_format, target, repo.bulk_load(path, file_format, graph=target, progress=progress))
+        LoadedFile(
+            path,
+            file_format,
+            target,
+            repo.bulk_load(path, file_format, graph=target, progress=progress),
+        )
         for path, file_format, target in plans
     ]

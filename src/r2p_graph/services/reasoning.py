@@ -75,7 +75,9 @@ def check_consistency(graph: Graph) -> ReasonerReport:
         except owlready2.OwlReadyJavaError as error:
             raise R2PError(f"HermiT failed: {str(error).strip().splitlines()[-1]}") from error
         unsatisfiable = sorted(
-            c.iri for c in world.inconsistent_classes() if c.iri != "http://www.w3.org/2002/07/owl#Nothing"
+            c.iri
+            for c in world.inconsistent_classes()
+            if c.iri != "http://www.w3.org/2002/07/owl#Nothing"
         )
         world.close()
     return ReasonerReport(

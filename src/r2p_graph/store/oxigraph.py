@@ -67,7 +67,9 @@ _RESULT_FORMATS: dict[ResultFormat, ox.QueryResultsFormat] = {
     ResultFormat.TSV: ox.QueryResultsFormat.TSV,
 }
 _SPARQL_POSITION = re.compile(r"error at (\d+):(\d+)")
-_PARSER_POSITION = re.compile(r"^Parser error (at|between) line \d+ column \d+( and line \d+ column \d+)?: ")
+_PARSER_POSITION = re.compile(
+    r"^Parser error (at|between) line \d+ column \d+( and line \d+ column \d+)?: "
+)
 _XSD_STRING = str(XSD.string)
 _RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
@@ -162,7 +164,7 @@ class _CountingReader(io.RawIOBase):
 
 def _open_binary(path: Path) -> BinaryIO:
     if path.suffix == ".gz":
-        return gzip.open(path, "rb")
+        return gzip.open(path, "rb")  # type: ignore[return-value]
     return path.open("rb")
 
 
@@ -287,10 +289,7 @@ class OxigraphRepository(Repository):
         """
         if not path.is_file():
             raise MissingInputError(f"no such file: {path}")
-        if fmt.is_dataset:
-            targets = self._scan_graphs(path, fmt)
-        else:
-            targets = {graph}
+        targets = self._scan_graphs(path, fmt) if fmt.is_dataset else {graph}
         if any(self._holds_data(g) for g in targets):
             added = self.load(path, fmt, graph=graph)
             if progress:
@@ -302,7 +301,7 @@ class OxigraphRepository(Repository):
             with _open_binary(path) as raw:
                 stream: BinaryIO = raw
                 if progress is not None:
-                    stream = io.BufferedReader(_CountingReader(raw, progress), 1 << 20)  # type: ignore[assignment]
+                    stream = io.BufferedReader(_CountingReader(raw, progress), 1 << 20)
                 self._store.bulk_load(stream, _RDF_FORMATS[fmt], to_graph=to_graph)
         except (SyntaxError, OSError, ValueError) as error:
             for target in targets:
@@ -327,9 +326,7 @@ class OxigraphRepository(Repository):
     def _holds_data(self, graph: str | None) -> bool:
         if graph is None:
             return self._default_graph_size() > 0
-        return bool(
-            self._store.query(_GRAPH_HOLDS_DATA, substitutions={_G: ox.NamedNode(graph)})
-        )
+        return bool(self._store.query(_GRAPH_HOLDS_DATA, substitutions={_G: ox.NamedNode(graph)}))
 
     def _clear(self, graph: str | None) -> None:
         if graph is None:

@@ -174,7 +174,8 @@ class Repository(ABC):
         """Evaluate a SPARQL 1.1 query over ``dataset`` (default: union of all graphs).
 
         ``bindings`` substitute values for variables before evaluation (never text pasted into
-        the query); as in SPARQL's SEP-0007, a bound variable must be in a SELECT's projection. ``SparqlSyntaxError`` (with line and column) for a malformed query."""
+        the query); as in SPARQL's SEP-0007, a bound variable must be in a SELECT's
+        projection. ``SparqlSyntaxError`` (with line and column) for a malformed query."""
 
     @abstractmethod
     def update(self, sparql: str, *, base_iri: str | None = None) -> None:

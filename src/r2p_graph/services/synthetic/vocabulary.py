@@ -180,10 +180,15 @@ def _check_code_lists(model: Graph) -> None:
 
 
 def _english(graph: Graph, subject: URIRef, *predicates: URIRef) -> str:
+    """The English value of the first of ``predicates`` that has one (the least, if several)."""
     for predicate in predicates:
-        for value in graph.objects(subject, predicate):
-            if isinstance(value, Literal) and value.language == "en":
-                return str(value)
+        values = sorted(
+            str(value)
+            for value in graph.objects(subject, predicate)
+            if isinstance(value, Literal) and value.language == "en"
+        )
+        if values:
+            return values[0]
     return str(subject).rsplit("/", 1)[-1]
 
 
