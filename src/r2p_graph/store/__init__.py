@@ -8,7 +8,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from r2p_graph.store.formats import RdfFormat, ResultFormat
-from r2p_graph.store.oxigraph import OxigraphRepository, check_syntax
+from r2p_graph.store.oxigraph import OxigraphRepository
+from r2p_graph.store.parsing import check_syntax
 from r2p_graph.store.repository import (
     AskResult,
     GraphResult,
@@ -35,8 +36,9 @@ __all__ = [
 ]
 
 
-def open_repository(data_dir: Path | None) -> Repository:
-    """The embedded on-disk repository in ``data_dir``, or an in-memory one for ``None``."""
+def open_repository(data_dir: Path | None, *, read_from_memory: bool = False) -> Repository:
+    """The embedded on-disk repository in ``data_dir`` (reads answered from a memory mirror when
+    ``read_from_memory``), or an in-memory one for ``None``."""
     if data_dir is None:
         return OxigraphRepository.in_memory()
-    return OxigraphRepository.open(data_dir)
+    return OxigraphRepository.open(data_dir, read_from_memory=read_from_memory)
