@@ -24,3 +24,11 @@ class Settings(BaseSettings):
         default=Path("r2p-data"),
         description="Directory of the on-disk store (created on first use).",
     )
+    read_from_memory: bool = Field(
+        default=True,
+        description=(
+            "Long-running processes answer queries from an in-memory copy of the disk store "
+            "(several times faster on joins; costs memory about the size of the data). "
+            "One-shot commands read the disk store directly."
+        ),
+    )

@@ -2,8 +2,9 @@
 
 Data is validated together with its context (the ontology, the vocabularies, the countries and
 the bundled actors), so that ``sh:class`` sees subclasses and references to existing things
-resolve, but only the nodes of the data itself are validated (pySHACL ``focus_nodes``): the cost
-follows the size of the data, not of the context.
+resolve; but only with the part of the context it touches (the class hierarchy, the descriptions
+of the things it refers to), so the cost follows the size of the data, not of the context. pySHACL's ``focus_nodes`` option is not used, because it also skips the values
+inside nested shapes (``sh:or``, qualified shapes) that are not among the focus nodes.
 
 A report *conforms* when it has no violation; warnings are reported but do not block.
 
@@ -16,7 +17,7 @@ A report *conforms* when it has no violation; warnings are reported but do not b
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from functools import cache
@@ -24,18 +25,19 @@ from pathlib import Path
 
 import pyshacl
 from rdflib import Graph
-from rdflib.namespace import RDF, SH
+from rdflib.namespace import RDF, RDFS, SH
 from rdflib.term import BNode, Node, URIRef
 
 from r2p_graph.ontology.bundle import SHAPES_FILE, BundledSource, SourceKind, sources_of_kind
+from r2p_graph.ontology.namespaces import R2P
 from r2p_graph.store.formats import RdfFormat
 from r2p_graph.store.oxigraph import OxigraphRepository
 from r2p_graph.store.repository import GraphResult, Repository
 
 _ALL_TRIPLES = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
-_SKOLEM_AUTHORITY = "https://w3id.org"
-_SKOLEM_PATH = "/r2p-graph/.well-known/genid/"
-_SKOLEM_PREFIX = _SKOLEM_AUTHORITY + _SKOLEM_PATH
+# Taken whole from the context: the class hierarchy (for sh:class) and the country codes (which
+# must stay unique across all countries).
+_ALWAYS_FROM_CONTEXT = (RDFS.subClassOf, R2P.isoAlpha2, R2P.isoAlpha3, R2P.m49)
 
 
 class Severity(Enum):
@@ -123,33 +125,37 @@ def _context() -> Graph:
     return graph
 
 
-def validate_graph(
-    data: Graph, *, context: Iterable[Graph] | None = None, include_bundled: bool = True
-) -> ValidationReport:
-    """Validate the nodes of ``data`` against the shapes, over ``data`` plus its context.
+def validate_graph(data: Graph, *, context: Graph | None = None) -> ValidationReport:
+    """Validate the nodes of ``data`` against the shapes, in the light of ``context``.
 
-    The focus nodes are the subjects of ``data`` and the IRIs it refers to as objects; the
-    bundled context (unless ``include_bundled`` is false) and any extra ``context`` graphs give
-    what those nodes link to. Nothing is written anywhere."""
-    union = Graph()
-    if include_bundled:
-        union += _context()
-    for extra in context or ():
-        union += extra
-    # pySHACL names focus nodes by IRI, so blank nodes get stand-in IRIs for the check.
-    data = data.skolemize(authority=_SKOLEM_AUTHORITY, basepath=_SKOLEM_PATH)
-    union += data
-    focus = _focus_nodes(data)
-    if not focus:
-        return ValidationReport()
+    ``context`` is what the data may refer to (by default the bundled ontology, vocabularies,
+    countries and actors). Only the part of it the data touches is used: the class hierarchy,
+    the description of every IRI the data mentions, and the codes of all countries (which must
+    stay unique). Results are kept for the data's own nodes and for IRIs it refers to that the
+    context does not describe (e.g. an unknown country). Nothing is written anywhere.
+    """
+    context = _context() if context is None else context
+    working = neighbourhood(data, context)
     _, results_graph, _ = pyshacl.validate(
-        union,
-        shacl_graph=_shapes(),
-        advanced=True,
-        allow_warnings=True,
-        focus_nodes=sorted(focus, key=str),
+        working, shacl_graph=_shapes(), advanced=True, allow_warnings=True, inplace=True
     )
-    return _read_report(results_graph)
+    subjects = set(data.subjects())
+    unknown = {n for n in _mentioned_iris(data) if (n, None, None) not in context}
+    return _read_report(results_graph, keep=subjects | unknown)
+
+
+def neighbourhood(data: Graph, context: Graph) -> Graph:
+    """``data`` plus what validating it needs from ``context`` (see :func:`validate_graph`)."""
+    working = Graph()
+    for predicate in _ALWAYS_FROM_CONTEXT:
+        for triple in context.triples((None, predicate, None)):
+            working.add(triple)
+    for node in _mentioned_iris(data):
+        for triple in context.triples((node, None, None)):
+            working.add(triple)
+    for triple in data:
+        working.add(triple)
+    return working
 
 
 def validate_data(
@@ -159,23 +165,22 @@ def validate_data(
     return validate_graph(parse_rdf(source, fmt, source_name=source_name))
 
 
-def _focus_nodes(data: Graph) -> set[URIRef]:
-    """The subjects of ``data`` and the IRIs it points at, except classes it only uses as types
-    (a pointed-at country must be validated as a country reference)."""
+def _mentioned_iris(data: Graph) -> set[URIRef]:
+    """The IRIs ``data`` describes or points at (predicates aside)."""
     nodes: set[URIRef] = {s for s in data.subjects() if isinstance(s, URIRef)}
-    for predicate, obj in data.predicate_objects():
-        if isinstance(obj, URIRef) and predicate != RDF.type:
-            nodes.add(obj)
+    nodes.update(o for o in data.objects() if isinstance(o, URIRef))
     return nodes
 
 
 _SEVERITIES = {str(SH[s.value]): s for s in Severity}
 
 
-def _read_report(results_graph: Graph) -> ValidationReport:
+def _read_report(results_graph: Graph, *, keep: set[Node]) -> ValidationReport:
     results = []
     for result in results_graph.subjects(RDF.type, SH.ValidationResult):
         focus = results_graph.value(result, SH.focusNode)
+        if focus not in keep:
+            continue
         path = results_graph.value(result, SH.resultPath)
         value = results_graph.value(result, SH.value)
         message = results_graph.value(result, SH.resultMessage)
@@ -201,10 +206,7 @@ def _show(node: Node | None) -> str | None:
         return None
     if isinstance(node, BNode):
         return "_:" + str(node)
-    text = str(node)
-    if text.startswith(_SKOLEM_PREFIX):
-        return "_:" + text[len(_SKOLEM_PREFIX) :]
-    return text
+    return str(node)
 
 
 def summarize(reports: Sequence[ValidationReport]) -> tuple[int, int]:
