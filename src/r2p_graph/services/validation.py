@@ -3,8 +3,9 @@
 Data is validated together with its context (the ontology, the vocabularies, the countries and
 the bundled actors), so that ``sh:class`` sees subclasses and references to existing things
 resolve; but only with the part of the context it touches (the class hierarchy, the descriptions
-of the things it refers to), so the cost follows the size of the data, not of the context. pySHACL's ``focus_nodes`` option is not used, because it also skips the values
-inside nested shapes (``sh:or``, qualified shapes) that are not among the focus nodes.
+of the things it refers to), so the cost follows the size of the data, not of the context.
+pySHACL's ``focus_nodes`` option is not used: it also skips the values inside nested shapes
+(``sh:or``, qualified shapes) that are not among the focus nodes.
 
 A report *conforms* when it has no violation; warnings are reported but do not block.
 
