@@ -17,7 +17,6 @@ Only ``r2p_graph.store`` imports ``pyoxigraph``.
 from __future__ import annotations
 
 import contextlib
-import io
 import re
 import threading
 from collections.abc import Iterable, Mapping, Sequence
@@ -27,16 +26,15 @@ from typing import BinaryIO
 import pyoxigraph as ox
 
 from r2p_graph.errors import (
-    Location,
     MissingInputError,
     QueryEvaluationError,
     RdfSyntaxError,
     StoreError,
 )
+from r2p_graph.store.bulk import bulk_load
 from r2p_graph.store.formats import RdfFormat
 from r2p_graph.store.mirror import MemoryMirror
 from r2p_graph.store.parsing import (
-    CountingReader,
     open_binary,
     parse_quads,
     rdf_syntax_error,
@@ -187,37 +185,17 @@ class OxigraphRepository(Repository):
             before = self._size_of(targets)
             to_graph = None if fmt.is_dataset or graph is None else ox.NamedNode(graph)
             try:
-                self._bulk_load_into(self._store, path, fmt, to_graph, progress)
-            except (SyntaxError, OSError, ValueError) as error:
+                bulk_load(self._store, path, fmt, to_graph, progress)
+            except RdfSyntaxError:
                 # Back to the state before, which the mirror (never touched) still holds.
                 for target in targets:
                     self._clear(target)
-                if isinstance(error, SyntaxError):
-                    raise rdf_syntax_error(error, str(path)) from error
-                raise RdfSyntaxError(str(error), Location(str(path))) from error
+                raise
             if self._mirror is not None:
                 self._mirror.invalidate(
-                    refill=lambda mirror: self._bulk_load_into(mirror, path, fmt, to_graph, None)
+                    refill=lambda mirror: bulk_load(mirror, path, fmt, to_graph, workers=1)
                 )
             return self._size_of(targets) - before
-
-    @staticmethod
-    def _bulk_load_into(
-        store: ox.Store,
-        path: Path,
-        fmt: RdfFormat,
-        to_graph: ox.NamedNode | None,
-        progress: Progress | None,
-    ) -> None:
-        if progress is None and path.suffix != ".gz":
-            # Oxigraph reads the file itself, without a round trip through Python per block.
-            store.bulk_load(path=str(path), format=RDF_FORMATS[fmt], to_graph=to_graph)
-            return
-        with open_binary(path) as raw:
-            stream: BinaryIO = raw
-            if progress is not None:
-                stream = io.BufferedReader(CountingReader(raw, progress), 1 << 20)
-            store.bulk_load(stream, RDF_FORMATS[fmt], to_graph=to_graph)
 
     def _scan_graphs(self, path: Path, fmt: RdfFormat) -> set[str | None]:
         """The graphs a dataset file writes to; also proves the file parses."""
