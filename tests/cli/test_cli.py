@@ -189,3 +189,30 @@ def test_reason_check(store: Path) -> None:
 def test_store_in_use_is_one_line(store: Path) -> None:
     with OxigraphRepository.open(store):
         assert_one_line_error(cli("stats", data_dir=store), "in use")
+
+
+def test_validate_resolves_references_against_the_store(store: Path, tmp_path: Path) -> None:
+    partner = tmp_path / "partner.ttl"
+    partner.write_text(
+        "@prefix r2p: <https://w3id.org/r2p-graph/ontology#> .\n"
+        "<https://w3id.org/r2p-graph/id/organization/partner> a r2p:NonGovernmentalOrganization ;\n"
+        '  <http://www.w3.org/2000/01/rdf-schema#label> "Partner"@en ;\n'
+        "  r2p:operatingLevel r2p:local .\n"
+    )
+    assert cli("load", partner, data_dir=store).returncode == 0
+    mou = tmp_path / "mou.ttl"
+    mou.write_text(
+        "@prefix r2p: <https://w3id.org/r2p-graph/ontology#> .\n"
+        "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
+        "<https://w3id.org/r2p-graph/id/agreement/new> a r2p:MemorandumOfUnderstanding ;\n"
+        '  <http://www.w3.org/2000/01/rdf-schema#label> "A new MoU"@en ;\n'
+        '  r2p:agreementStatus r2p:signed ; r2p:signingDate "2026-01-05"^^xsd:date ;\n'
+        "  r2p:party <https://w3id.org/r2p-graph/id/organization/budapest-centre> ,\n"
+        "            <https://w3id.org/r2p-graph/id/organization/partner> .\n"
+    )
+    alone = cli("validate", mou)
+    assert alone.returncode == 1
+    assert "organisations described in the graph" in alone.stdout
+    with_store = cli("validate", mou, data_dir=store)
+    assert with_store.returncode == 0, with_store.stdout
+    assert "conforms (0 violations, 0 warnings)" in with_store.stdout

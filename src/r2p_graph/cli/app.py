@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Annotated, ParamSpec
 
@@ -20,10 +20,16 @@ from rich.console import Console
 from r2p_graph.cli import output
 from r2p_graph.errors import InputError, R2PError
 from r2p_graph.services.bundled import load_bundled
+from r2p_graph.services.context import CombinedContext, RepositoryContext, ValidationContext
 from r2p_graph.services.loading import load_files
 from r2p_graph.services.reasoning import check_consistency, ontology_graph
 from r2p_graph.services.synthetic import generate as generate_synthetic
-from r2p_graph.services.validation import repository_graph, validate_data
+from r2p_graph.services.validation import (
+    bundled_context,
+    parse_rdf,
+    repository_graph,
+    validate_graph,
+)
 from r2p_graph.settings import Settings
 from r2p_graph.store import QueryForm, RdfFormat, Repository, ResultFormat, open_repository
 
@@ -113,14 +119,26 @@ def load(
 def validate(
     files: Annotated[list[Path], typer.Argument(help="RDF files to check against the shapes.")],
     fmt: Annotated[str | None, typer.Option("--format", help="Format of all files.")] = None,
+    data_dir: Annotated[
+        Path | None,
+        typer.Option("--data-dir", "-d", help="Also resolve references against this store."),
+    ] = None,
 ) -> None:
-    """Check RDF files against r2p-graph's SHACL shapes (exit 1 when there are violations)."""
-    violations = 0
-    for path in files:
-        file_format = RdfFormat.from_name(fmt) if fmt else RdfFormat.from_path(path)
-        report = validate_data(path, file_format, source_name=str(path))
-        output.print_report(path, report)
-        violations += len(report.violations)
+    """Check RDF files against r2p-graph's SHACL shapes (exit 1 when there are violations).
+
+    References resolve against the bundled data and, with --data-dir, the store's data too."""
+    with ExitStack() as stack:
+        context: ValidationContext = bundled_context()
+        if data_dir is not None:
+            repo = stack.enter_context(open_repository(data_dir))
+            context = CombinedContext(context, RepositoryContext(repo))
+        violations = 0
+        for path in files:
+            file_format = RdfFormat.from_name(fmt) if fmt else RdfFormat.from_path(path)
+            data = parse_rdf(path, file_format, source_name=str(path))
+            report = validate_graph(data, context=context)
+            output.print_report(path, report)
+            violations += len(report.violations)
     if violations:
         raise typer.Exit(1)
 

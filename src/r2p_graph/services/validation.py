@@ -31,8 +31,9 @@ from rdflib.term import BNode, Node, URIRef
 
 from r2p_graph.ontology.bundle import SHAPES_FILE, BundledSource, SourceKind, sources_of_kind
 from r2p_graph.ontology.namespaces import R2P
+from r2p_graph.services.context import GraphContext, ValidationContext
+from r2p_graph.store import OxigraphRepository
 from r2p_graph.store.formats import RdfFormat
-from r2p_graph.store.oxigraph import OxigraphRepository
 from r2p_graph.store.repository import GraphResult, Repository
 
 _ALL_TRIPLES = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
@@ -119,14 +120,15 @@ def context_sources() -> tuple[BundledSource, ...]:
 
 
 @cache
-def _context() -> Graph:
+def bundled_context() -> GraphContext:
+    """The bundled ontology, vocabularies, countries and actors, parsed once per process."""
     graph = Graph()
     for source in context_sources():
         graph.parse(source.path, format="turtle")
-    return graph
+    return GraphContext(graph)
 
 
-def validate_graph(data: Graph, *, context: Graph | None = None) -> ValidationReport:
+def validate_graph(data: Graph, *, context: ValidationContext | None = None) -> ValidationReport:
     """Validate the nodes of ``data`` against the shapes, in the light of ``context``.
 
     ``context`` is what the data may refer to (by default the bundled ontology, vocabularies,
@@ -135,28 +137,30 @@ def validate_graph(data: Graph, *, context: Graph | None = None) -> ValidationRe
     stay unique). Results are kept for the data's own nodes and for IRIs it refers to that the
     context does not describe (e.g. an unknown country). Nothing is written anywhere.
     """
-    context = _context() if context is None else context
-    working = neighbourhood(data, context)
+    working, unknown = neighbourhood(data, bundled_context() if context is None else context)
     _, results_graph, _ = pyshacl.validate(
         working, shacl_graph=_shapes(), advanced=True, allow_warnings=True, inplace=True
     )
-    subjects = set(data.subjects())
-    unknown = {n for n in _mentioned_iris(data) if (n, None, None) not in context}
-    return _read_report(results_graph, keep=subjects | unknown)
+    return _read_report(results_graph, keep=set(data.subjects()) | unknown)
 
 
-def neighbourhood(data: Graph, context: Graph) -> Graph:
-    """``data`` plus what validating it needs from ``context`` (see :func:`validate_graph`)."""
+def neighbourhood(data: Graph, context: ValidationContext) -> tuple[Graph, set[URIRef]]:
+    """``data`` plus what validating it needs from ``context`` (see :func:`validate_graph`),
+    and the IRIs the data mentions that the context does not describe."""
     working = Graph()
     for predicate in _ALWAYS_FROM_CONTEXT:
-        for triple in context.triples((None, predicate, None)):
+        for triple in context.with_predicate(predicate):
             working.add(triple)
+    unknown = set()
     for node in _mentioned_iris(data):
-        for triple in context.triples((node, None, None)):
+        described = False
+        for triple in context.describe(node):
             working.add(triple)
-    for triple in data:
-        working.add(triple)
-    return working
+            described = True
+        if not described:
+            unknown.add(node)
+    working += data
+    return working, unknown
 
 
 def validate_data(
