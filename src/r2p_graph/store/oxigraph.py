@@ -17,6 +17,7 @@ Only ``r2p_graph.store`` imports ``pyoxigraph``.
 from __future__ import annotations
 
 import contextlib
+import logging
 import re
 import threading
 from collections.abc import Iterable, Mapping, Sequence
@@ -33,6 +34,7 @@ from r2p_graph.errors import (
 )
 from r2p_graph.store.bulk import bulk_load
 from r2p_graph.store.formats import RdfFormat
+from r2p_graph.store.journal import BulkLoadJournal
 from r2p_graph.store.mirror import MemoryMirror
 from r2p_graph.store.parsing import (
     open_binary,
@@ -54,6 +56,8 @@ from r2p_graph.store.repository import (
 )
 from r2p_graph.store.results import OxAsk, OxGraph, OxSelect
 from r2p_graph.store.terms import RDF_FORMATS, graph_node, to_oxigraph
+
+log = logging.getLogger(__name__)
 
 _G = ox.Variable("g")
 _GRAPH_HOLDS_DATA = "ASK { GRAPH ?g { ?s ?p ?o } }"
@@ -95,13 +99,14 @@ class OxigraphRepository(Repository):
         the directory or it cannot be created."""
         try:
             path.mkdir(parents=True, exist_ok=True)
-            store = ox.Store(str(path))
+            store = ox.Store(str(path / "oxigraph"))
         except OSError as error:
             if "lock" in str(error).lower():
                 raise StoreError(
                     f"the data directory {path} is in use by another r2p-graph process"
                 ) from error
             raise StoreError(f"cannot open the store in {path}: {error}") from error
+        _undo_interrupted_bulk_load(store, BulkLoadJournal(path))
         return cls(store, path, read_from_memory=read_from_memory)
 
     @classmethod
@@ -184,13 +189,20 @@ class OxigraphRepository(Repository):
                 return added
             before = self._size_of(targets)
             to_graph = None if fmt.is_dataset or graph is None else ox.NamedNode(graph)
+            journal = BulkLoadJournal(self.path) if self.path is not None else None
+            if journal is not None:
+                journal.begin(targets)
             try:
                 bulk_load(self._store, path, fmt, to_graph, progress)
+                self._store.flush()
             except RdfSyntaxError:
                 # Back to the state before, which the mirror (never touched) still holds.
                 for target in targets:
                     self._clear(target)
                 raise
+            finally:
+                if journal is not None:
+                    journal.end()
             if self._mirror is not None:
                 self._mirror.invalidate(
                     refill=lambda mirror: bulk_load(mirror, path, fmt, to_graph, workers=1)
@@ -349,6 +361,21 @@ class OxigraphRepository(Repository):
         if store is not None:
             with contextlib.suppress(OSError):
                 store.flush()
+
+
+def _undo_interrupted_bulk_load(store: ox.Store, journal: BulkLoadJournal) -> None:
+    """Empty the graphs of a bulk load that a killed process left unfinished."""
+    graphs = journal.pending()
+    if graphs is None:
+        return
+    log.warning("undoing an interrupted bulk load into %s", ", ".join(map(str, graphs)))
+    for graph in graphs:
+        if graph is None:
+            store.clear_graph(ox.DefaultGraph())
+        else:
+            store.remove_graph(ox.NamedNode(graph))
+    store.flush()
+    journal.end()
 
 
 def _graph_name(graph: ox.NamedNode | ox.BlankNode | ox.DefaultGraph) -> str | None:
