@@ -18,7 +18,7 @@ import typer
 from rich.console import Console
 
 from r2p_graph.cli import output
-from r2p_graph.errors import InputError, R2PError
+from r2p_graph.errors import InputError, Location, R2PError, SparqlSyntaxError
 from r2p_graph.services.bundled import load_bundled
 from r2p_graph.services.context import CombinedContext, RepositoryContext, ValidationContext
 from r2p_graph.services.loading import load_files
@@ -159,7 +159,12 @@ def query(
     """Run a SPARQL query over all graphs of the store and print its results."""
     sparql, source = _query_text(text, file)
     with _repository(data_dir) as repo:
-        result = repo.query(sparql)
+        try:
+            result = repo.query(sparql)
+        except SparqlSyntaxError as error:
+            if error.location is not None:  # name the file the query came from
+                error.location = Location(source, error.location.line, error.location.column)
+            raise
         out = sys.stdout.buffer
         if result.form is QueryForm.GRAPH:
             result.serialize(out, RdfFormat.TURTLE if fmt == "table" else RdfFormat.from_name(fmt))
@@ -168,7 +173,6 @@ def query(
         else:
             result.serialize(out, ResultFormat.from_name(fmt))
         out.flush()
-    del source
 
 
 def _query_text(text: str | None, file: Path | None) -> tuple[str, str]:
