@@ -24,6 +24,15 @@ class Settings(BaseSettings):
         default=Path("r2p-data"),
         description="Directory of the on-disk store (created on first use).",
     )
+    host: str = Field(default="127.0.0.1", description="Address the service listens on.")
+    port: int = Field(default=8000, ge=1, le=65535, description="Port the service listens on.")
+    empty: bool = Field(
+        default=False,
+        description="Start with an empty store instead of loading the bundled data first.",
+    )
+    max_body_bytes: int = Field(
+        default=10 << 20, ge=1024, description="Largest request body accepted (413 beyond)."
+    )
     read_from_memory: bool = Field(
         default=True,
         description=(

@@ -132,6 +132,14 @@ def test_dataset_restricts_default_graph(memory_repo: Repository) -> None:
     assert [int(row[0]) for row in result.rows()] == [1]  # type: ignore[arg-type]
 
 
+def test_a_query_keeps_its_own_from(memory_repo: Repository) -> None:
+    memory_repo.load(TRIPLES, RdfFormat.N_TRIPLES, graph=G1)
+    memory_repo.load(b"<http://e/z> <http://e/p> 'Z' .", RdfFormat.TURTLE, graph=G2)
+    result = memory_repo.query(f"SELECT (COUNT(*) AS ?n) FROM <{G2}> WHERE {{ ?s ?p ?o }}")
+    assert isinstance(result, SelectResult)
+    assert [int(row[0]) for row in result.rows()] == [1]  # type: ignore[arg-type]
+
+
 def test_bindings_substitute_values(memory_repo: Repository) -> None:
     memory_repo.load(TRIPLES, RdfFormat.N_TRIPLES, graph=G1)
     result = memory_repo.query(

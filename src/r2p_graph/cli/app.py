@@ -275,6 +275,33 @@ def reason(
         raise typer.Exit(1)
 
 
+@app.command()
+@_reports_errors
+def serve(
+    data_dir: DataDir = None,
+    host: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
+    empty: Annotated[bool, typer.Option("--empty", help="Start without the bundled data.")] = False,
+) -> None:
+    """Serve the store over HTTP: SPARQL 1.1 Protocol at /sparql, OpenAPI docs at /docs."""
+    # The web stack is imported only here, so that the other commands start quickly.
+    import uvicorn  # noqa: PLC0415
+
+    from r2p_graph.api.app import create_app  # noqa: PLC0415
+
+    overrides: dict[str, object] = {"empty": empty} if empty else {}
+    if data_dir is not None:
+        overrides["data_dir"] = data_dir
+    if host is not None:
+        overrides["host"] = host
+    if port is not None:
+        overrides["port"] = port
+    settings = Settings(**overrides)  # type: ignore[arg-type]
+    for name, value in settings.model_dump().items():
+        err.print(f"{name} = {value}", markup=False, highlight=False)
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line with ``argv`` and return its exit code."""
     try:

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import re
 import threading
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -55,6 +54,7 @@ from r2p_graph.store.repository import (
     StoreStats,
 )
 from r2p_graph.store.results import OxAsk, OxGraph, OxSelect
+from r2p_graph.store.sparql_text import declares_dataset, mints_terms
 from r2p_graph.store.terms import RDF_FORMATS, graph_node, to_oxigraph
 
 log = logging.getLogger(__name__)
@@ -69,9 +69,6 @@ _DEFAULT_GRAPH_SIZE = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 _CLASS_SIZES = """
 SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c ORDER BY DESC(?n) ?c
 """
-# Updates that mint terms give different results each time they run, so they cannot be replayed
-# on the memory mirror: blank nodes in templates, and the functions that make new values.
-_MINTS_TERMS = re.compile(r"_:|\[|\b(BNODE|NOW|UUID|STRUUID|RAND)\s*\(", re.IGNORECASE)
 
 
 class OxigraphRepository(Repository):
@@ -241,7 +238,7 @@ class OxigraphRepository(Repository):
                 raise QueryEvaluationError(str(error)) from error
             if self._mirror is None:
                 return
-            if _MINTS_TERMS.search(sparql):
+            if mints_terms(sparql):
                 self._mirror.invalidate()
             else:
                 self._mirror.replay(lambda mirror: mirror.update(sparql, base_iri=base_iri))
@@ -278,7 +275,10 @@ class OxigraphRepository(Repository):
         dataset = dataset or QueryDataset()
         options: dict[str, object] = {}
         if dataset.union_default:
-            options["use_default_graph_as_union"] = True
+            # A query's own FROM / FROM NAMED decide its dataset; only without them is the
+            # default graph the union of all graphs.
+            if not declares_dataset(sparql):
+                options["use_default_graph_as_union"] = True
         else:
             options["default_graph"] = [graph_node(g) for g in dataset.default_graphs or ()]
         if dataset.named_graphs is not None:

@@ -1,0 +1,1 @@
+"""The HTTP service: SPARQL 1.1 Protocol over the repository (``r2p-graph serve``)."""

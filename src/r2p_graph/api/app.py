@@ -1,0 +1,61 @@
+"""The FastAPI application: settings and repository in, SPARQL protocol out.
+
+>>> from r2p_graph.store import OxigraphRepository
+>>> app = create_app(Settings(empty=True), repository=OxigraphRepository.in_memory())
+>>> sorted(app.openapi()["paths"])
+['/health', '/sparql']
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from r2p_graph import __version__
+from r2p_graph.api import problems
+from r2p_graph.api.routes import health, sparql
+from r2p_graph.services.bundled import load_bundled
+from r2p_graph.settings import Settings
+from r2p_graph.store import Repository, open_repository
+
+log = logging.getLogger("r2p_graph.api")
+
+
+def create_app(settings: Settings, *, repository: Repository | None = None) -> FastAPI:
+    """The service over ``repository`` (by default the store in ``settings.data_dir``, opened
+    when the service starts and closed when it stops; the bundled data is loaded into an
+    empty store unless ``settings.empty``)."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        owned = repository is None
+        repo = repository or open_repository(
+            settings.data_dir, read_from_memory=settings.read_from_memory
+        )
+        try:
+            if not settings.empty and not repo.named_graphs():
+                for source in load_bundled(repo):
+                    log.info("loaded %s into <%s>", source.path.name, source.graph)
+            app.state.repository = repo
+            yield
+        finally:
+            if owned:
+                repo.close()
+
+    app = FastAPI(
+        title="r2p-graph",
+        version=__version__,
+        description=(
+            "A knowledge graph of the people and institutions working to prevent genocide "
+            "and mass atrocities, served over the W3C SPARQL 1.1 Protocol."
+        ),
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    problems.install(app)
+    app.include_router(health.router)
+    app.include_router(sparql.router)
+    return app

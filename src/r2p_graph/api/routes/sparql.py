@@ -1,0 +1,157 @@
+"""``/sparql``: the SPARQL 1.1 Protocol, queries and updates at one URL.
+
+* query: ``GET ?query=``, ``POST`` form (``application/x-www-form-urlencoded``) or ``POST``
+  ``application/sparql-query``; ``default-graph-uri`` / ``named-graph-uri`` set the dataset and
+  take precedence over ``FROM`` / ``FROM NAMED`` in the query;
+* update: ``POST`` form (``update=``) or ``POST application/sparql-update``;
+* ``GET`` without a query: the SPARQL 1.1 Service Description.
+
+Results are negotiated with ``Accept`` (q-values honoured) or chosen with ``format``.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping, Sequence
+from urllib.parse import parse_qs
+
+from fastapi import APIRouter, Request, Response
+from starlette.concurrency import run_in_threadpool
+
+from r2p_graph.api.deps import RepositoryDep, SettingsDep
+from r2p_graph.api.negotiation import GRAPH_FORMATS, SELECT_FORMATS, Format, by_name, choose
+from r2p_graph.api.problems import BodyTooLargeError, NotAcceptableError, UnsupportedMediaTypeError
+from r2p_graph.api.service_description import service_description
+from r2p_graph.errors import InputError
+from r2p_graph.store import QueryDataset, QueryForm, RdfFormat, Repository
+
+router = APIRouter(tags=["SPARQL"])
+
+FORM = "application/x-www-form-urlencoded"
+QUERY = "application/sparql-query"
+UPDATE = "application/sparql-update"
+
+
+@router.get("/sparql", summary="SPARQL query (or the service description)")
+async def sparql_get(request: Request, repo: RepositoryDep) -> Response:
+    """Answer ``?query=`` or, without one, describe the service."""
+    params = _multi(request.query_params.multi_items())
+    if "update" in params:
+        raise InputError("a SPARQL update must be sent with POST")
+    queries = params.get("query", [])
+    if not queries:
+        return _service_description(request)
+    return await _answer(request, repo, _one(queries, "query"), params)
+
+
+@router.post("/sparql", summary="SPARQL query or update")
+async def sparql_post(request: Request, repo: RepositoryDep, settings: SettingsDep) -> Response:
+    """A query or an update, as a form or as the body itself."""
+    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    body = await _body(request, settings.max_body_bytes)
+    url_params = _multi(request.query_params.multi_items())
+    if media_type == FORM:
+        form = _multi(
+            (k, v)
+            for k, values in parse_qs(_text(body), keep_blank_values=True).items()
+            for v in values
+        )
+        if "query" in form and "update" in form:
+            raise InputError("send either a query or an update, not both")
+        if "query" in form:
+            return await _answer(request, repo, _one(form["query"], "query"), form)
+        if "update" in form:
+            return await _apply(repo, _one(form["update"], "update"), form)
+        raise InputError("the form has neither a 'query' nor an 'update' field")
+    if media_type == QUERY:
+        return await _answer(request, repo, _text(body), url_params)
+    if media_type == UPDATE:
+        return await _apply(repo, _text(body), url_params)
+    raise UnsupportedMediaTypeError(
+        f"POST /sparql takes {FORM}, {QUERY} or {UPDATE}, not {media_type or 'no content type'}"
+    )
+
+
+async def _answer(
+    request: Request, repo: Repository, query: str, params: Mapping[str, Sequence[str]]
+) -> Response:
+    dataset = _dataset(params.get("default-graph-uri"), params.get("named-graph-uri"))
+    requested = _one(params["format"], "format") if "format" in params else None
+    accept = request.headers.get("accept")
+
+    def run() -> tuple[bytes, Format]:
+        result = repo.query(query, dataset=dataset)
+        offered = GRAPH_FORMATS if result.form is QueryForm.GRAPH else SELECT_FORMATS
+        fmt = by_name(requested, offered) if requested else choose(accept, offered)
+        if fmt is None:
+            names = ", ".join(f.media_type for f in offered)
+            raise NotAcceptableError(f"the result can be given as {names}; none is acceptable")
+        buffer = io.BytesIO()
+        result.serialize(buffer, fmt)
+        return buffer.getvalue(), fmt
+
+    content, fmt = await run_in_threadpool(run)
+    return Response(content, media_type=_content_type(fmt), headers={"Vary": "Accept"})
+
+
+async def _apply(repo: Repository, update: str, params: Mapping[str, Sequence[str]]) -> Response:
+    if "using-graph-uri" in params or "using-named-graph-uri" in params:
+        raise InputError("using-graph-uri and using-named-graph-uri are not supported yet")
+    await run_in_threadpool(repo.update, update)
+    return Response(status_code=204)
+
+
+def _service_description(request: Request) -> Response:
+    offered = GRAPH_FORMATS
+    fmt = choose(request.headers.get("accept"), offered)
+    if fmt is None or not isinstance(fmt, RdfFormat):
+        names = ", ".join(f.media_type for f in offered)
+        raise NotAcceptableError(f"the service description can be given as {names}")
+    endpoint = str(request.url.replace(query=""))
+    content = service_description(endpoint, fmt)
+    return Response(content, media_type=_content_type(fmt), headers={"Vary": "Accept"})
+
+
+def _dataset(defaults: Sequence[str] | None, named: Sequence[str] | None) -> QueryDataset | None:
+    if not defaults and not named:
+        return None
+    return QueryDataset(default_graphs=tuple(defaults or ()), named_graphs=tuple(named or ()))
+
+
+def _multi(items: object) -> dict[str, list[str]]:
+    params: dict[str, list[str]] = {}
+    for key, value in items:  # type: ignore[attr-defined]
+        params.setdefault(key, []).append(value)
+    return params
+
+
+def _one(values: Sequence[str], name: str) -> str:
+    if len(values) != 1:
+        raise InputError(f"give exactly one '{name}' parameter, not {len(values)}")
+    return values[0]
+
+
+def _text(body: bytes) -> str:
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise InputError(f"the request body is not UTF-8 (byte {error.start})") from error
+
+
+async def _body(request: Request, limit: int) -> bytes:
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise BodyTooLargeError(f"the request body is larger than {limit} bytes")
+    chunks = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise BodyTooLargeError(f"the request body is larger than {limit} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _content_type(fmt: Format) -> str:
+    textual = fmt.media_type.startswith("text/") or fmt.media_type.endswith(("+json", "+xml"))
+    return f"{fmt.media_type}; charset=utf-8" if textual else fmt.media_type
