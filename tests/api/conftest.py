@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -20,10 +21,40 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+@dataclass(frozen=True)
+class Tokens:
+    """Bearer tokens of each role on the test server."""
+
+    reader: str
+    contributor: str
+    curator: str
+
+    def header(self, role: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {getattr(self, role)}"}
+
+
 @pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def served_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("served") / "store"
+
+
+@pytest.fixture(scope="session")
+def tokens(served_dir: Path) -> Tokens:
+    """One token per role, made with the CLI before the server starts."""
+
+    def create(role: str) -> str:
+        command = [sys.executable, "-m", "r2p_graph", "token", "create", "--name", f"test-{role}"]
+        command += ["--role", role, "--data-dir", str(served_dir)]
+        done = subprocess.run(command, capture_output=True, text=True, check=True, timeout=60)
+        return done.stdout.strip()
+
+    return Tokens(create("reader"), create("contributor"), create("curator"))
+
+
+@pytest.fixture(scope="session")
+def server(served_dir: Path, tokens: Tokens) -> Iterator[str]:
     """The base URL of a running ``r2p-graph serve`` holding the bundled data."""
-    data_dir: Path = tmp_path_factory.mktemp("served") / "store"
+    data_dir = served_dir
     port = _free_port()
     env = {**os.environ, "R2P_MAX_BODY_BYTES": str(1 << 20)}
     command = [sys.executable, "-m", "r2p_graph", "serve", "--data-dir", str(data_dir)]

@@ -6,6 +6,8 @@ from rdflib import Graph, URIRef
 from rdflib.plugins.stores.sparqlstore import SPARQLStore, SPARQLUpdateStore
 from SPARQLWrapper import JSON, TURTLE, SPARQLWrapper
 
+from tests.api.conftest import Tokens
+
 HU = "https://w3id.org/r2p-graph/id/country/HU"
 
 
@@ -26,11 +28,13 @@ def test_sparqlwrapper_select_ask_construct_describe(server: str) -> None:
         assert (URIRef(HU), None, None) in graph
 
 
-def test_rdflib_sparqlstore_and_updatestore(server: str) -> None:
+def test_rdflib_sparqlstore_and_updatestore(server: str, tokens: Tokens) -> None:
     store = SPARQLStore(server + "/sparql")
     rows = list(store.query(f"SELECT ?p WHERE {{ <{HU}> ?p ?o }} LIMIT 3"))
     assert len(rows) == 3
-    updates = SPARQLUpdateStore(server + "/sparql", server + "/sparql")
+    updates = SPARQLUpdateStore(
+        server + "/sparql", server + "/sparql", headers=tokens.header("contributor")
+    )
     graph = "https://w3id.org/r2p-graph/graph/client-test"
     updates.update(f"INSERT DATA {{ GRAPH <{graph}> {{ <http://e/x> <http://e/p> 'y' }} }}")
     answer = list(updates.query(f"ASK {{ GRAPH <{graph}> {{ <http://e/x> ?p 'y' }} }}"))

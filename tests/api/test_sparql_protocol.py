@@ -8,6 +8,8 @@ import io
 import httpx
 import pytest
 
+from tests.api.conftest import Tokens
+
 COUNTRIES = "SELECT (COUNT(*) AS ?n) WHERE { ?c a <https://w3id.org/r2p-graph/ontology#Country> }"
 G = "https://w3id.org/r2p-graph/graph/countries"
 
@@ -151,21 +153,48 @@ def test_service_description(server: str) -> None:
     assert f"{server}/sparql" in response.text
 
 
-def test_updates_by_form_and_direct_post(server: str) -> None:
+def test_updates_by_form_and_direct_post(server: str, tokens: Tokens) -> None:
     graph = "https://w3id.org/r2p-graph/graph/protocol-test"
+    auth = tokens.header("contributor")
     form = httpx.post(
         server + "/sparql",
         data={"update": f"INSERT DATA {{ GRAPH <{graph}> {{ <http://e/a> <http://e/p> 1 }} }}"},
+        headers=auth,
     )
     assert form.status_code == 204, form.text
     direct = httpx.post(
         server + "/sparql",
         content=f"INSERT DATA {{ GRAPH <{graph}> {{ <http://e/b> <http://e/p> 2 }} }}",
-        headers={"Content-Type": "application/sparql-update"},
+        headers={"Content-Type": "application/sparql-update", **auth},
     )
     assert direct.status_code == 204, direct.text
     query = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
     assert count(httpx.get(server + "/sparql", params={"query": query})) == 2
-    bad = httpx.post(server + "/sparql", data={"update": "INSERT DATA { <http://e/a> }"})
+    bad = httpx.post(
+        server + "/sparql", data={"update": "INSERT DATA { <http://e/a> }"}, headers=auth
+    )
     assert bad.status_code == 400
     assert count(httpx.get(server + "/sparql", params={"query": query})) == 2
+
+
+@pytest.mark.parametrize(
+    ("headers", "status"),
+    [
+        ({}, 401),
+        ({"Authorization": "Bearer not-a-token"}, 401),
+        ({"Authorization": "Basic dXNlcjpwYXNz"}, 401),
+        ("reader", 403),
+        ("curator", 204),
+    ],
+    ids=["no-token", "unknown-token", "basic-auth", "reader-role", "curator-role"],
+)
+def test_updates_need_a_contributor_token(
+    server: str, tokens: Tokens, headers: dict[str, str] | str, status: int
+) -> None:
+    graph = "https://w3id.org/r2p-graph/graph/auth-test"
+    update = f"INSERT DATA {{ GRAPH <{graph}> {{ <http://e/a> <http://e/p> 1 }} }}"
+    sent = tokens.header(headers) if isinstance(headers, str) else headers
+    response = httpx.post(server + "/sparql", data={"update": update}, headers=sent)
+    assert response.status_code == status, response.text
+    if status == 401:
+        assert response.headers["www-authenticate"].startswith("Bearer")

@@ -18,6 +18,7 @@ from r2p_graph import __version__
 from r2p_graph.api import problems
 from r2p_graph.api.routes import health, sparql
 from r2p_graph.services.bundled import load_bundled
+from r2p_graph.services.tokens import TokenRegistry
 from r2p_graph.settings import Settings
 from r2p_graph.store import Repository, open_repository
 
@@ -55,6 +56,7 @@ def create_app(settings: Settings, *, repository: Repository | None = None) -> F
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.state.tokens = TokenRegistry(settings.data_dir / "tokens.json")
     problems.install(app)
     app.include_router(health.router)
     app.include_router(sparql.router)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
+from r2p_graph.api.auth import ForbiddenError, UnauthorizedError
 from r2p_graph.errors import (
     InconsistentDataError,
     InputError,
@@ -39,6 +40,8 @@ class NotFoundError(R2PError):
 
 
 _STATUS: tuple[tuple[type[R2PError], int, str], ...] = (
+    (UnauthorizedError, 401, "Unauthorized"),
+    (ForbiddenError, 403, "Forbidden"),
     (NotAcceptableError, 406, "Not Acceptable"),
     (UnsupportedMediaTypeError, 415, "Unsupported Media Type"),
     (UnknownFormatError, 400, "Unknown format"),
@@ -71,7 +74,8 @@ def problem(error: R2PError) -> JSONResponse:
             body["line"] = error.location.line
         if error.location.column is not None:
             body["column"] = error.location.column
-    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON)
+    headers = {"WWW-Authenticate": 'Bearer realm="r2p-graph"'} if status == 401 else None
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
 def install(app: FastAPI) -> None:

@@ -24,6 +24,7 @@ from r2p_graph.services.context import CombinedContext, RepositoryContext, Valid
 from r2p_graph.services.loading import load_files
 from r2p_graph.services.reasoning import check_consistency, ontology_graph
 from r2p_graph.services.synthetic import generate as generate_synthetic
+from r2p_graph.services.tokens import Role, TokenRegistry
 from r2p_graph.services.validation import (
     bundled_context,
     parse_rdf,
@@ -273,6 +274,46 @@ def reason(
     output.print_reasoner_report(report)
     if not report.ok:
         raise typer.Exit(1)
+
+
+token_app = typer.Typer(help="Access tokens for writing over HTTP (shown once, stored hashed).")
+app.add_typer(token_app, name="token")
+
+
+def _tokens(data_dir: Path | None) -> TokenRegistry:
+    return TokenRegistry((data_dir or Settings().data_dir) / "tokens.json")
+
+
+@token_app.command("create")
+@_reports_errors
+def token_create(
+    name: Annotated[str, typer.Option(help="Who holds the token (a person or partner).")],
+    role: Annotated[str, typer.Option(help="reader, contributor, curator or admin.")],
+    data_dir: DataDir = None,
+) -> None:
+    """Create a token and print it once; only its hash is kept."""
+    secret = _tokens(data_dir).create(name, Role.named(role))
+    typer.echo(secret)
+    err.print(f"token for {name!r} ({role}) created; it will not be shown again")
+
+
+@token_app.command("list")
+@_reports_errors
+def token_list(data_dir: DataDir = None) -> None:
+    """List token holders, roles and creation times (never the tokens)."""
+    for holder in _tokens(data_dir).holders():
+        typer.echo(f"{holder.name}\t{holder.role.name.lower()}\t{holder.created}")
+
+
+@token_app.command("revoke")
+@_reports_errors
+def token_revoke(
+    name: Annotated[str, typer.Option(help="The holder whose token to revoke.")],
+    data_dir: DataDir = None,
+) -> None:
+    """Revoke a token: requests carrying it are refused from now on."""
+    _tokens(data_dir).revoke(name)
+    err.print(f"token of {name!r} revoked")
 
 
 @app.command()

@@ -18,11 +18,13 @@ from urllib.parse import parse_qs
 from fastapi import APIRouter, Request, Response
 from starlette.concurrency import run_in_threadpool
 
+from r2p_graph.api.auth import require
 from r2p_graph.api.deps import RepositoryDep, SettingsDep
 from r2p_graph.api.negotiation import GRAPH_FORMATS, SELECT_FORMATS, Format, by_name, choose
 from r2p_graph.api.problems import BodyTooLargeError, NotAcceptableError, UnsupportedMediaTypeError
 from r2p_graph.api.service_description import service_description
 from r2p_graph.errors import InputError
+from r2p_graph.services.tokens import Role
 from r2p_graph.store import QueryDataset, QueryForm, RdfFormat, Repository
 
 router = APIRouter(tags=["SPARQL"])
@@ -44,7 +46,7 @@ async def sparql_get(request: Request, repo: RepositoryDep) -> Response:
     return await _answer(request, repo, _one(queries, "query"), params)
 
 
-@router.post("/sparql", summary="SPARQL query or update")
+@router.post("/sparql", summary="SPARQL query or update (updates need a contributor token)")
 async def sparql_post(request: Request, repo: RepositoryDep, settings: SettingsDep) -> Response:
     """A query or an update, as a form or as the body itself."""
     media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
@@ -61,11 +63,13 @@ async def sparql_post(request: Request, repo: RepositoryDep, settings: SettingsD
         if "query" in form:
             return await _answer(request, repo, _one(form["query"], "query"), form)
         if "update" in form:
+            require(Role.CONTRIBUTOR)(request)
             return await _apply(repo, _one(form["update"], "update"), form)
         raise InputError("the form has neither a 'query' nor an 'update' field")
     if media_type == QUERY:
         return await _answer(request, repo, _text(body), url_params)
     if media_type == UPDATE:
+        require(Role.CONTRIBUTOR)(request)
         return await _apply(repo, _text(body), url_params)
     raise UnsupportedMediaTypeError(
         f"POST /sparql takes {FORM}, {QUERY} or {UPDATE}, not {media_type or 'no content type'}"

@@ -1,0 +1,55 @@
+"""Who may do what over HTTP: reads are public, writes need ``Authorization: Bearer TOKEN``.
+
+Routes declare the least role they need with the typed dependencies below; a request without a
+valid token gets 401 (with ``WWW-Authenticate: Bearer``), one whose role is too low gets 403.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from r2p_graph.errors import R2PError
+from r2p_graph.services.tokens import Principal, Role, TokenRegistry
+
+
+class UnauthorizedError(R2PError):
+    """No valid token was given (401)."""
+
+
+class ForbiddenError(R2PError):
+    """The token's role is too low for this request (403)."""
+
+
+def get_tokens(request: Request) -> TokenRegistry:
+    """The token registry of the service's data directory."""
+    tokens: TokenRegistry = request.app.state.tokens
+    return tokens
+
+
+def require(role: Role) -> Callable[[Request], Principal]:
+    """A dependency that admits holders of ``role`` or higher."""
+
+    def check(request: Request) -> Principal:
+        header = request.headers.get("authorization", "")
+        scheme, _, secret = header.partition(" ")
+        if scheme.lower() != "bearer" or not secret.strip():
+            raise UnauthorizedError("this request needs an 'Authorization: Bearer <token>' header")
+        principal = get_tokens(request).authenticate(secret.strip())
+        if principal is None:
+            raise UnauthorizedError("the token is not valid (unknown or revoked)")
+        if principal.role < role:
+            raise ForbiddenError(
+                f"this request needs the {role.name.lower()} role; "
+                f"the token of {principal.name!r} has {principal.role.name.lower()}"
+            )
+        return principal
+
+    return check
+
+
+ContributorDep = Annotated[Principal, Depends(require(Role.CONTRIBUTOR))]
+CuratorDep = Annotated[Principal, Depends(require(Role.CURATOR))]
+AdminDep = Annotated[Principal, Depends(require(Role.ADMIN))]
