@@ -16,7 +16,7 @@ from fastapi import FastAPI
 
 from r2p_graph import __version__
 from r2p_graph.api import problems
-from r2p_graph.api.routes import health, sparql
+from r2p_graph.api.routes import graph_store, health, sparql
 from r2p_graph.services.bundled import load_bundled
 from r2p_graph.services.tokens import TokenRegistry
 from r2p_graph.settings import Settings
@@ -60,4 +60,5 @@ def create_app(settings: Settings, *, repository: Repository | None = None) -> F
     problems.install(app)
     app.include_router(health.router)
     app.include_router(sparql.router)
+    app.include_router(graph_store.router)
     return app

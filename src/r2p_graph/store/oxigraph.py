@@ -26,10 +26,12 @@ from typing import BinaryIO
 import pyoxigraph as ox
 
 from r2p_graph.errors import (
+    InputError,
     MissingInputError,
     QueryEvaluationError,
     RdfSyntaxError,
     StoreError,
+    UnknownFormatError,
 )
 from r2p_graph.store.bulk import bulk_load
 from r2p_graph.store.formats import RdfFormat
@@ -54,7 +56,7 @@ from r2p_graph.store.repository import (
     StoreStats,
 )
 from r2p_graph.store.results import OxAsk, OxGraph, OxSelect
-from r2p_graph.store.sparql_text import declares_dataset, mints_terms
+from r2p_graph.store.sparql_text import declares_dataset, mints_terms, replace_graph_update
 from r2p_graph.store.terms import RDF_FORMATS, graph_node, to_oxigraph
 
 log = logging.getLogger(__name__)
@@ -179,7 +181,7 @@ class OxigraphRepository(Repository):
             raise MissingInputError(f"no such file: {path}")
         with self._write_lock:
             targets = self._scan_graphs(path, fmt) if fmt.is_dataset else {graph}
-            if any(self._holds_data(g) for g in targets):
+            if any(self.holds_graph(g) for g in targets):
                 added = self.load(path, fmt, graph=graph)
                 if progress:
                     progress(path.stat().st_size)
@@ -217,7 +219,7 @@ class OxigraphRepository(Repository):
             raise rdf_syntax_error(error, str(path)) from error
         return graphs
 
-    def _holds_data(self, graph: str | None) -> bool:
+    def holds_graph(self, graph: str | None) -> bool:
         if graph is None:
             return self._default_graph_size(self._store) > 0
         return bool(self._store.query(_GRAPH_HOLDS_DATA, substitutions={_G: ox.NamedNode(graph)}))
@@ -261,6 +263,25 @@ class OxigraphRepository(Repository):
             self._store.remove_graph(ox.NamedNode(graph))
             if self._mirror is not None:
                 self._mirror.replay(lambda mirror: mirror.remove_graph(ox.NamedNode(graph)))
+
+    def replace_graph(
+        self,
+        graph: str | None,
+        source: bytes | BinaryIO,
+        fmt: RdfFormat,
+        *,
+        base_iri: str | None = None,
+        source_name: str = "input",
+    ) -> int:
+        if fmt.is_dataset:
+            raise UnknownFormatError(f"a graph is sent as a triple format, not {fmt.name}")
+        try:
+            target = None if graph is None else ox.NamedNode(graph)
+        except ValueError as error:
+            raise InputError(f"not a valid graph IRI: {graph!r} ({error})") from error
+        quads = parse_quads(source, fmt, base_iri=base_iri, source_name=source_name)
+        self.update(replace_graph_update(target, quads))
+        return len({(q.subject, q.predicate, q.object) for q in quads})
 
     # -- reading ---------------------------------------------------------------------------
 

@@ -194,6 +194,24 @@ class Repository(ABC):
         """Remove a named graph and all its triples (no error if it does not exist)."""
 
     @abstractmethod
+    def replace_graph(
+        self,
+        graph: str | None,
+        source: bytes | BinaryIO,
+        fmt: RdfFormat,
+        *,
+        base_iri: str | None = None,
+        source_name: str = "input",
+    ) -> int:
+        """Replace what ``graph`` (``None``: the default graph) holds by the triples of
+        ``source``, in one transaction: readers see the old graph or the new one. A dataset
+        format is refused (``UnknownFormatError``). Returns the number of triples now in it."""
+
+    @abstractmethod
+    def holds_graph(self, graph: str | None) -> bool:
+        """Whether ``graph`` (``None``: the default graph) holds at least one triple."""
+
+    @abstractmethod
     def count(self, graph: str | None = None) -> int:
         """Triples in one named graph, or all quads of the store when ``graph`` is ``None``."""
 

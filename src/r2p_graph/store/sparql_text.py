@@ -9,6 +9,9 @@ side (a false alarm only costs a rebuild of the mirror).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+
+import pyoxigraph as ox
 
 # Updates that mint terms give different results each time they run, so they cannot be replayed
 # on the memory mirror: blank nodes in templates, and the functions that make new values.
@@ -48,3 +51,24 @@ def declares_dataset(sparql: str) -> bool:
     False
     """
     return _FROM.search(_QUOTED_OR_COMMENT.sub(" ", sparql)) is not None
+
+
+def replace_graph_update(graph: ox.NamedNode | None, quads: Sequence[ox.Quad]) -> str:
+    """One SPARQL update that empties ``graph`` (``None``: the default graph) and inserts the
+    triples of ``quads`` into it, so that the replacement is a single transaction. Terms are
+    written by Oxigraph's own N-Triples serialisation, never copied from request text.
+
+    >>> quad = ox.Quad(ox.NamedNode("http://e/a"), ox.NamedNode("http://e/p"), ox.Literal("x"))
+    >>> print(replace_graph_update(ox.NamedNode("http://e/g"), [quad]))
+    DROP SILENT GRAPH <http://e/g> ;
+    INSERT DATA { GRAPH <http://e/g> {
+    <http://e/a> <http://e/p> "x" .
+    } }
+    """
+    drop = "DROP SILENT DEFAULT" if graph is None else f"DROP SILENT GRAPH {graph}"
+    if not quads:
+        return drop
+    triples = "".join(f"{q.subject} {q.predicate} {q.object} .\n" for q in quads)
+    if graph is None:
+        return f"{drop} ;\nINSERT DATA {{\n{triples}}}"
+    return f"{drop} ;\nINSERT DATA {{ GRAPH {graph} {{\n{triples}}} }}"

@@ -50,7 +50,7 @@ async def sparql_get(request: Request, repo: RepositoryDep) -> Response:
 async def sparql_post(request: Request, repo: RepositoryDep, settings: SettingsDep) -> Response:
     """A query or an update, as a form or as the body itself."""
     media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    body = await _body(request, settings.max_body_bytes)
+    body = await read_body(request, settings.max_body_bytes)
     url_params = _multi(request.query_params.multi_items())
     if media_type == FORM:
         form = _multi(
@@ -142,7 +142,8 @@ def _text(body: bytes) -> str:
         raise InputError(f"the request body is not UTF-8 (byte {error.start})") from error
 
 
-async def _body(request: Request, limit: int) -> bytes:
+async def read_body(request: Request, limit: int) -> bytes:
+    """The request body, refused with 413 beyond ``limit`` bytes (read no further)."""
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > limit:
         raise BodyTooLargeError(f"the request body is larger than {limit} bytes")

@@ -1,0 +1,157 @@
+"""``/graph-store``: the SPARQL 1.1 Graph Store HTTP Protocol, indirect identification.
+
+``?graph=IRI`` names a graph, ``?default`` the default graph. ``GET``/``HEAD`` read it (404 when
+a named graph holds nothing), ``PUT`` replaces it, ``POST`` adds to it, ``DELETE`` removes it;
+``POST`` without either parameter creates a new graph and answers 201 with its ``Location``.
+Writes need a contributor token.
+"""
+
+from __future__ import annotations
+
+import io
+import uuid
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, Request, Response
+from starlette.concurrency import run_in_threadpool
+
+from r2p_graph.api.auth import require
+from r2p_graph.api.deps import RepositoryDep, SettingsDep
+from r2p_graph.api.negotiation import by_name, choose
+from r2p_graph.api.problems import NotAcceptableError, NotFoundError, UnsupportedMediaTypeError
+from r2p_graph.api.routes.sparql import read_body
+from r2p_graph.errors import InputError, UnknownFormatError
+from r2p_graph.ontology.namespaces import GRAPH_BASE
+from r2p_graph.services.tokens import Role
+from r2p_graph.store import QueryDataset, RdfFormat, Repository
+
+router = APIRouter(tags=["Graph Store"])
+
+READABLE = (RdfFormat.TURTLE, RdfFormat.N_TRIPLES, RdfFormat.RDF_XML, RdfFormat.JSON_LD)
+"""The formats a graph is read and written in."""
+
+_WHOLE_GRAPH = "CONSTRUCT WHERE { ?s ?p ?o }"
+WRITERS = [Depends(require(Role.CONTRIBUTOR))]
+
+
+def _target(request: Request, *, required: bool = True) -> tuple[bool, str | None]:
+    """``(given, graph)``: whether a graph is named, and which (``None``: the default graph)."""
+    params = request.query_params
+    graphs = params.getlist("graph")
+    default = "default" in params
+    if graphs and default:
+        raise InputError("give either ?graph=IRI or ?default, not both")
+    if len(graphs) > 1:
+        raise InputError("give one ?graph parameter")
+    if not graphs and not default:
+        if required:
+            raise InputError("name the graph with ?graph=IRI, or use ?default")
+        return False, None
+    if graphs and not graphs[0].strip():
+        raise InputError("?graph needs an IRI")
+    return True, graphs[0] if graphs else None
+
+
+async def _read(request: Request, repo: Repository, *, head: bool) -> Response:
+    _, graph = _target(request)
+    fmt = (
+        by_name(request.query_params["format"], READABLE)
+        if "format" in request.query_params
+        else choose(request.headers.get("accept"), READABLE)
+    )
+    if fmt is None:
+        names = ", ".join(f.media_type for f in READABLE)
+        raise NotAcceptableError(f"a graph can be given as {names}; none is acceptable")
+    assert isinstance(fmt, RdfFormat)
+
+    def run() -> bytes:
+        if graph is not None and not repo.holds_graph(graph):
+            raise NotFoundError(f"no graph <{graph}> in the store")
+        buffer = io.BytesIO()
+        dataset = QueryDataset(default_graphs=(graph,))
+        repo.query(_WHOLE_GRAPH, dataset=dataset).serialize(buffer, fmt)
+        return buffer.getvalue()
+
+    content = await run_in_threadpool(run)
+    headers = {"Vary": "Accept", "Content-Length": str(len(content))}
+    return Response(b"" if head else content, media_type=fmt.media_type, headers=headers)
+
+
+@router.get("/graph-store", summary="Read a graph")
+async def get_graph(request: Request, repo: RepositoryDep) -> Response:
+    """The triples of ``?graph=IRI`` or ``?default``."""
+    return await _read(request, repo, head=False)
+
+
+@router.head("/graph-store", summary="Headers of a graph")
+async def head_graph(request: Request, repo: RepositoryDep) -> Response:
+    """As GET, without the body."""
+    return await _read(request, repo, head=True)
+
+
+def _body_format(request: Request) -> RdfFormat:
+    media_type = request.headers.get("content-type", "").split(";")[0].strip()
+    if not media_type:
+        raise UnsupportedMediaTypeError("say the body's format with a Content-Type header")
+    try:
+        fmt = RdfFormat.from_name(media_type)
+    except UnknownFormatError as error:
+        raise UnsupportedMediaTypeError(error.message) from error
+    if fmt.is_dataset:
+        raise UnsupportedMediaTypeError(f"a graph is sent as a triple format, not {media_type}")
+    return fmt
+
+
+@router.put("/graph-store", summary="Replace a graph", dependencies=WRITERS)
+async def put_graph(request: Request, repo: RepositoryDep, settings: SettingsDep) -> Response:
+    """Replace the graph by the body, in one transaction (201 if it held nothing before)."""
+    _, graph = _target(request)
+    fmt = _body_format(request)
+    body = await read_body(request, settings.max_body_bytes)
+
+    def run() -> bool:
+        existed = repo.holds_graph(graph)
+        repo.replace_graph(graph, body, fmt, source_name="request body")
+        return existed
+
+    existed = await run_in_threadpool(run)
+    return Response(status_code=204 if existed else 201)
+
+
+@router.post("/graph-store", summary="Add to a graph, or create a new one", dependencies=WRITERS)
+async def post_graph(request: Request, repo: RepositoryDep, settings: SettingsDep) -> Response:
+    """Add the body's triples to the graph; without a graph, create one (201, ``Location``)."""
+    given, graph = _target(request, required=False)
+    fmt = _body_format(request)
+    body = await read_body(request, settings.max_body_bytes)
+    if not given:
+        graph = f"{GRAPH_BASE}uploads/{uuid.uuid4()}"
+
+    def run() -> bool:
+        existed = repo.holds_graph(graph)
+        repo.load(body, fmt, graph=graph, source_name="request body")
+        return existed
+
+    existed = await run_in_threadpool(run)
+    if given:
+        return Response(status_code=204 if existed else 201)
+    assert graph is not None
+    location = str(request.url.replace(query=f"graph={quote(graph, safe='')}"))
+    return Response(status_code=201, headers={"Location": location})
+
+
+@router.delete("/graph-store", summary="Remove a graph", dependencies=WRITERS)
+async def delete_graph(request: Request, repo: RepositoryDep) -> Response:
+    """Remove the graph (404 when a named graph holds nothing)."""
+    _, graph = _target(request)
+
+    def run() -> None:
+        if graph is None:
+            repo.update("DROP SILENT DEFAULT")
+            return
+        if not repo.holds_graph(graph):
+            raise NotFoundError(f"no graph <{graph}> in the store")
+        repo.drop_graph(graph)
+
+    await run_in_threadpool(run)
+    return Response(status_code=204)
