@@ -3,7 +3,7 @@
 >>> from r2p_graph.store import OxigraphRepository
 >>> app = create_app(Settings(empty=True), repository=OxigraphRepository.in_memory())
 >>> sorted(app.openapi()["paths"])
-['/health', '/sparql']
+['/graph-store', '/health', '/sparql']
 """
 
 from __future__ import annotations
