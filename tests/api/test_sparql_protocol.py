@@ -198,3 +198,16 @@ def test_updates_need_a_contributor_token(
     assert response.status_code == status, response.text
     if status == 401:
         assert response.headers["www-authenticate"].startswith("Bearer")
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT * WHERE { SERVICE <http://127.0.0.1:1/sparql> { ?s ?p ?o } }",
+        "SELECT * WHERE { service silent <http://10.0.0.1/sparql> { ?s ?p ?o } }",
+    ],
+)
+def test_federated_queries_are_refused(server: str, query: str) -> None:
+    response = httpx.get(server + "/sparql", params={"query": query})
+    assert response.status_code == 400
+    assert "SERVICE" in response.json()["detail"]

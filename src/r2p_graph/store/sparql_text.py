@@ -40,6 +40,7 @@ _QUOTED_OR_COMMENT = re.compile(
     re.DOTALL,
 )
 _FROM = re.compile(r"(?<![\w:?$-])FROM(?![\w:-])", re.IGNORECASE)
+_SERVICE = re.compile(r"(?<![\w:?$-])SERVICE(?![\w:-])", re.IGNORECASE)
 
 
 def declares_dataset(sparql: str) -> bool:
@@ -72,3 +73,15 @@ def replace_graph_update(graph: ox.NamedNode | None, quads: Sequence[ox.Quad]) -
     if graph is None:
         return f"{drop} ;\nINSERT DATA {{\n{triples}}}"
     return f"{drop} ;\nINSERT DATA {{ GRAPH {graph} {{\n{triples}}} }}"
+
+
+def calls_service(sparql: str) -> bool:
+    """Whether a query or update asks another endpoint (``SERVICE``), outside strings,
+    IRIs and comments.
+
+    >>> calls_service("SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }")
+    True
+    >>> calls_service("SELECT * WHERE { ?s ex:service 'SERVICE' }")
+    False
+    """
+    return _SERVICE.search(_QUOTED_OR_COMMENT.sub(" ", sparql)) is not None

@@ -6,6 +6,9 @@
 * update: ``POST`` form (``update=``) or ``POST application/sparql-update``;
 * ``GET`` without a query: the SPARQL 1.1 Service Description.
 
+Federated queries (``SERVICE``) are refused: the server never calls other endpoints for an
+anonymous client.
+
 Results are negotiated with ``Accept`` (q-values honoured) or chosen with ``format``.
 """
 
@@ -26,6 +29,7 @@ from r2p_graph.api.service_description import service_description
 from r2p_graph.errors import InputError
 from r2p_graph.services.tokens import Role
 from r2p_graph.store import QueryDataset, QueryForm, RdfFormat, Repository
+from r2p_graph.store.sparql_text import calls_service
 
 router = APIRouter(tags=["SPARQL"])
 
@@ -76,9 +80,15 @@ async def sparql_post(request: Request, repo: RepositoryDep, settings: SettingsD
     )
 
 
+def _refuse_federation(sparql: str) -> None:
+    if calls_service(sparql):
+        raise InputError("SERVICE (federated query) is turned off on this server")
+
+
 async def _answer(
     request: Request, repo: Repository, query: str, params: Mapping[str, Sequence[str]]
 ) -> Response:
+    _refuse_federation(query)
     dataset = _dataset(params.get("default-graph-uri"), params.get("named-graph-uri"))
     requested = _one(params["format"], "format") if "format" in params else None
     accept = request.headers.get("accept")
@@ -99,6 +109,7 @@ async def _answer(
 
 
 async def _apply(repo: Repository, update: str, params: Mapping[str, Sequence[str]]) -> Response:
+    _refuse_federation(update)
     if "using-graph-uri" in params or "using-named-graph-uri" in params:
         raise InputError("using-graph-uri and using-named-graph-uri are not supported yet")
     await run_in_threadpool(repo.update, update)
