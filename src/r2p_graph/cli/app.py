@@ -8,6 +8,7 @@ it was. ``validate`` exits 1 when the data has violations.
 from __future__ import annotations
 
 import functools
+import logging
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
@@ -340,7 +341,15 @@ def serve(
     settings = Settings(**overrides)  # type: ignore[arg-type]
     for name, value in settings.model_dump().items():
         err.print(f"{name} = {value}", markup=False, highlight=False)
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    # r2p-graph writes its own structured access log; uvicorn's would repeat it.
+    uvicorn.run(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        log_level="info",
+        access_log=False,
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
