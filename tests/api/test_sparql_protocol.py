@@ -211,3 +211,28 @@ def test_federated_queries_are_refused(server: str, query: str) -> None:
     response = httpx.get(server + "/sparql", params={"query": query})
     assert response.status_code == 400
     assert "SERVICE" in response.json()["detail"]
+
+
+def test_update_dataset_parameters(server: str, tokens: Tokens) -> None:
+    auth = tokens.header("contributor")
+    source = "https://w3id.org/r2p-graph/graph/using-source"
+    target = "https://w3id.org/r2p-graph/graph/using-target"
+    seed = f"INSERT DATA {{ GRAPH <{source}> {{ <http://e/a> <http://e/p> 'from source' }} }}"
+    assert httpx.post(server + "/sparql", data={"update": seed}, headers=auth).status_code == 204
+    copy = f"INSERT {{ GRAPH <{target}> {{ ?s ?p ?o }} }} WHERE {{ ?s ?p ?o }}"
+    response = httpx.post(
+        server + "/sparql", data={"update": copy, "using-graph-uri": source}, headers=auth
+    )
+    assert response.status_code == 204, response.text
+    query = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{target}> {{ ?s ?p ?o }} }}"
+    assert count(httpx.get(server + "/sparql", params={"query": query})) == 1
+    conflict = httpx.post(
+        server + "/sparql",
+        data={
+            "update": f"WITH <{source}> DELETE {{ ?s ?p ?o }} WHERE {{ ?s ?p ?o }}",
+            "using-graph-uri": source,
+        },
+        headers=auth,
+    )
+    assert conflict.status_code == 400
+    assert count(httpx.get(server + "/sparql", params={"query": query})) == 1

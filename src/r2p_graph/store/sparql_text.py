@@ -85,3 +85,80 @@ def calls_service(sparql: str) -> bool:
     False
     """
     return _SERVICE.search(_QUOTED_OR_COMMENT.sub(" ", sparql)) is not None
+
+
+_KEYWORD = re.compile(r"(?<![\w:?$-])(USING|WITH|WHERE|DELETE)(?![\w:-])", re.IGNORECASE)
+
+
+def with_update_dataset(
+    update: str, default_graphs: Sequence[str], named_graphs: Sequence[str]
+) -> str:
+    """The update with the protocol's ``using-graph-uri`` / ``using-named-graph-uri`` written
+    in as ``USING`` / ``USING NAMED`` clauses of every operation that has a ``WHERE`` (a
+    ``DELETE WHERE`` becomes ``DELETE {P} USING ... WHERE {P}``). The graphs are written as
+    checked IRIs, never copied as text. ``ValueError`` when the update names its own dataset
+    (``USING`` or ``WITH``): the protocol forbids both at once.
+
+    >>> print(with_update_dataset(
+    ...     "INSERT { ?s ?p 1 } WHERE { ?s ?p ?o }", ["http://e/g"], []))
+    INSERT { ?s ?p 1 } USING <http://e/g> WHERE { ?s ?p ?o }
+    >>> print(with_update_dataset("DELETE WHERE { ?s ?p ?o }", [], ["http://e/n"]))
+    DELETE { ?s ?p ?o } USING NAMED <http://e/n> WHERE { ?s ?p ?o }
+    """
+    clauses = [f"USING {ox.NamedNode(g)}" for g in default_graphs]
+    clauses += [f"USING NAMED {ox.NamedNode(g)}" for g in named_graphs]
+    masked = _QUOTED_OR_COMMENT.sub(lambda m: " " * len(m.group()), update)
+    depth_at = _depths(masked)
+    keywords = [m for m in _KEYWORD.finditer(masked) if depth_at[m.start()] == 0]
+    if any(m.group(1).upper() in ("USING", "WITH") for m in keywords):
+        raise ValueError("the update names its own dataset (USING or WITH)")
+    pieces: list[str] = []
+    last = 0
+    for index, match in enumerate(keywords):
+        if match.group(1).upper() != "WHERE":
+            continue
+        previous = keywords[index - 1] if index else None
+        shortcut = (
+            previous is not None
+            and previous.group(1).upper() == "DELETE"
+            and not masked[previous.end() : match.start()].strip()
+        )
+        if shortcut:
+            assert previous is not None
+            start = masked.index("{", match.end())
+            end = _block_end(masked, start)
+            pattern = update[start : end + 1]
+            pieces.append(update[last : previous.start()])
+            pieces.append(f"DELETE {pattern} {' '.join(clauses)} WHERE {pattern}")
+            last = end + 1
+        else:
+            pieces.append(update[last : match.start()])
+            pieces.append(" ".join(clauses) + " ")
+            last = match.start()
+    pieces.append(update[last:])
+    return "".join(pieces)
+
+
+def _depths(masked: str) -> list[int]:
+    """The brace depth at each position of a masked text."""
+    depths = []
+    depth = 0
+    for char in masked:
+        if char == "}":
+            depth -= 1
+        depths.append(depth)
+        if char == "{":
+            depth += 1
+    return depths
+
+
+def _block_end(masked: str, start: int) -> int:
+    depth = 0
+    for position in range(start, len(masked)):
+        if masked[position] == "{":
+            depth += 1
+        elif masked[position] == "}":
+            depth -= 1
+            if depth == 0:
+                return position
+    raise ValueError("unbalanced braces in the update")

@@ -4,6 +4,8 @@
   ``application/sparql-query``; ``default-graph-uri`` / ``named-graph-uri`` set the dataset and
   take precedence over ``FROM`` / ``FROM NAMED`` in the query;
 * update: ``POST`` form (``update=``) or ``POST application/sparql-update``;
+  ``using-graph-uri`` / ``using-named-graph-uri`` set the dataset of its ``WHERE`` clauses (a
+  400 when the update has its own ``USING`` or ``WITH``);
 * ``GET`` without a query: the SPARQL 1.1 Service Description.
 
 Federated queries (``SERVICE``) are refused: the server never calls other endpoints for an
@@ -29,7 +31,7 @@ from r2p_graph.api.service_description import service_description
 from r2p_graph.errors import InputError
 from r2p_graph.services.tokens import Role
 from r2p_graph.store import QueryDataset, QueryForm, RdfFormat, Repository
-from r2p_graph.store.sparql_text import calls_service
+from r2p_graph.store.sparql_text import calls_service, with_update_dataset
 
 router = APIRouter(tags=["SPARQL"])
 
@@ -110,8 +112,13 @@ async def _answer(
 
 async def _apply(repo: Repository, update: str, params: Mapping[str, Sequence[str]]) -> Response:
     _refuse_federation(update)
-    if "using-graph-uri" in params or "using-named-graph-uri" in params:
-        raise InputError("using-graph-uri and using-named-graph-uri are not supported yet")
+    defaults = params.get("using-graph-uri", [])
+    named = params.get("using-named-graph-uri", [])
+    if defaults or named:
+        try:
+            update = with_update_dataset(update, defaults, named)
+        except ValueError as error:
+            raise InputError(f"using-graph-uri / using-named-graph-uri: {error}") from error
     await run_in_threadpool(repo.update, update)
     return Response(status_code=204)
 
