@@ -73,6 +73,10 @@ class QueryEvaluationError(R2PError):
     """A query parsed but could not be evaluated (for instance a SERVICE call failed)."""
 
 
+class QueryTimeoutError(R2PError):
+    """A query ran past its deadline and was stopped, or no worker was free in time."""
+
+
 class StoreError(R2PError):
     """The store could not be opened or written (locked, read-only, disk full)."""
 

@@ -33,6 +33,17 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(
         default=10 << 20, ge=1024, description="Largest request body accepted (413 beyond)."
     )
+    query_timeout: float = Field(
+        default=30.0,
+        gt=0,
+        description="Seconds a query may run before it is stopped (the client gets 503).",
+    )
+    query_workers: int = Field(
+        default=2,
+        ge=1,
+        le=64,
+        description="Worker processes that run queries (each holds a copy of the data).",
+    )
     read_from_memory: bool = Field(
         default=True,
         description=(

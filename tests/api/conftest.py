@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -51,12 +52,11 @@ def tokens(served_dir: Path) -> Tokens:
     return Tokens(create("reader"), create("contributor"), create("curator"))
 
 
-@pytest.fixture(scope="session")
-def server(served_dir: Path, tokens: Tokens) -> Iterator[str]:
-    """The base URL of a running ``r2p-graph serve`` holding the bundled data."""
-    data_dir = served_dir
+@contextmanager
+def running_server(data_dir: Path, settings: dict[str, str] | None = None) -> Iterator[str]:
+    """Start ``r2p-graph serve`` on a free port of 127.0.0.1 and stop it afterwards."""
     port = _free_port()
-    env = {**os.environ, "R2P_MAX_BODY_BYTES": str(1 << 20)}
+    env = {**os.environ, **(settings or {})}
     command = [sys.executable, "-m", "r2p_graph", "serve", "--data-dir", str(data_dir)]
     command += ["--host", "127.0.0.1", "--port", str(port)]
     log = (data_dir.parent / "server.log").open("wb")
@@ -83,3 +83,10 @@ def server(served_dir: Path, tokens: Tokens) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             process.kill()
         log.close()
+
+
+@pytest.fixture(scope="session")
+def server(served_dir: Path, tokens: Tokens) -> Iterator[str]:
+    """The base URL of a running ``r2p-graph serve`` holding the bundled data."""
+    with running_server(served_dir, {"R2P_MAX_BODY_BYTES": str(1 << 20)}) as base:
+        yield base

@@ -34,7 +34,10 @@ def create_app(settings: Settings, *, repository: Repository | None = None) -> F
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         owned = repository is None
         repo = repository or open_repository(
-            settings.data_dir, read_from_memory=settings.read_from_memory
+            settings.data_dir,
+            read_from_memory=settings.read_from_memory,
+            query_workers=settings.query_workers,
+            query_deadline=settings.query_timeout,
         )
         try:
             if not settings.empty and not repo.named_graphs():

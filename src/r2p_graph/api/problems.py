@@ -15,6 +15,7 @@ from r2p_graph.errors import (
     InputError,
     MissingInputError,
     QueryEvaluationError,
+    QueryTimeoutError,
     R2PError,
     StoreError,
     UnknownFormatError,
@@ -51,6 +52,7 @@ _STATUS: tuple[tuple[type[R2PError], int, str], ...] = (
     (InputError, 400, "Bad Request"),
     (QueryEvaluationError, 400, "Query could not be evaluated"),
     (InconsistentDataError, 422, "Inconsistent data"),
+    (QueryTimeoutError, 503, "Query stopped"),
     (StoreError, 503, "Store unavailable"),
     (R2PError, 500, "Internal error"),
 )

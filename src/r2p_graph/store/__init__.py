@@ -36,9 +36,21 @@ __all__ = [
 ]
 
 
-def open_repository(data_dir: Path | None, *, read_from_memory: bool = False) -> Repository:
+def open_repository(
+    data_dir: Path | None,
+    *,
+    read_from_memory: bool = False,
+    query_workers: int = 0,
+    query_deadline: float = 30.0,
+) -> Repository:
     """The embedded on-disk repository in ``data_dir`` (reads answered from a memory mirror when
-    ``read_from_memory``), or an in-memory one for ``None``."""
+    ``read_from_memory``; answers under a deadline in ``query_workers`` processes), or an
+    in-memory one for ``None``."""
     if data_dir is None:
         return OxigraphRepository.in_memory()
-    return OxigraphRepository.open(data_dir, read_from_memory=read_from_memory)
+    return OxigraphRepository.open(
+        data_dir,
+        read_from_memory=read_from_memory,
+        query_workers=query_workers,
+        query_deadline=query_deadline,
+    )

@@ -17,6 +17,7 @@ Only ``r2p_graph.store`` imports ``pyoxigraph``.
 from __future__ import annotations
 
 import contextlib
+import io
 import logging
 import threading
 from collections.abc import Iterable, Mapping, Sequence
@@ -34,7 +35,7 @@ from r2p_graph.errors import (
     UnknownFormatError,
 )
 from r2p_graph.store.bulk import bulk_load
-from r2p_graph.store.formats import RdfFormat
+from r2p_graph.store.formats import RdfFormat, ResultFormat
 from r2p_graph.store.journal import BulkLoadJournal
 from r2p_graph.store.mirror import MemoryMirror
 from r2p_graph.store.parsing import (
@@ -43,6 +44,7 @@ from r2p_graph.store.parsing import (
     rdf_syntax_error,
     sparql_syntax_error,
 )
+from r2p_graph.store.query_pool import QueryJob, QueryPool
 from r2p_graph.store.repository import (
     AskResult,
     GraphCount,
@@ -51,6 +53,7 @@ from r2p_graph.store.repository import (
     Progress,
     Quad,
     QueryDataset,
+    QueryForm,
     Repository,
     SelectResult,
     StoreStats,
@@ -82,20 +85,41 @@ class OxigraphRepository(Repository):
     """
 
     def __init__(
-        self, store: ox.Store, path: Path | None, *, read_from_memory: bool = False
+        self,
+        store: ox.Store,
+        path: Path | None,
+        *,
+        read_from_memory: bool = False,
+        query_workers: int = 0,
+        query_deadline: float = 30.0,
     ) -> None:
         self._store = store
         self.path = path
         self._write_lock = threading.RLock()
         self._mirror = MemoryMirror(store) if read_from_memory and path is not None else None
+        self._pool: QueryPool | None = None
+        if query_workers > 0:
+            self._pool = QueryPool(
+                self._snapshot_to, self._write_lock, workers=query_workers, deadline=query_deadline
+            )
+            self._pool.start(wait=120)
 
     @classmethod
-    def open(cls, path: Path, *, read_from_memory: bool = False) -> OxigraphRepository:
+    def open(
+        cls,
+        path: Path,
+        *,
+        read_from_memory: bool = False,
+        query_workers: int = 0,
+        query_deadline: float = 30.0,
+    ) -> OxigraphRepository:
         """Open (creating if needed) the on-disk store in directory ``path``.
 
         With ``read_from_memory``, queries are answered from an in-memory copy built in the
-        background (see :mod:`r2p_graph.store.mirror`). ``StoreError`` when another process holds
-        the directory or it cannot be created."""
+        background (see :mod:`r2p_graph.store.mirror`). With ``query_workers``, :meth:`answer`
+        runs queries in that many worker processes under ``query_deadline`` seconds (see
+        :mod:`r2p_graph.store.query_pool`). ``StoreError`` when another process holds the
+        directory or it cannot be created."""
         try:
             path.mkdir(parents=True, exist_ok=True)
             store = ox.Store(str(path / "oxigraph"))
@@ -106,7 +130,13 @@ class OxigraphRepository(Repository):
                 ) from error
             raise StoreError(f"cannot open the store in {path}: {error}") from error
         _undo_interrupted_bulk_load(store, BulkLoadJournal(path))
-        return cls(store, path, read_from_memory=read_from_memory)
+        return cls(
+            store,
+            path,
+            read_from_memory=read_from_memory,
+            query_workers=query_workers,
+            query_deadline=query_deadline,
+        )
 
     @classmethod
     def in_memory(cls) -> OxigraphRepository:
@@ -148,6 +178,10 @@ class OxigraphRepository(Repository):
             self._store.extend(quads)
             if self._mirror is not None:
                 self._mirror.replay(lambda mirror: mirror.extend(quads))
+            if self._pool is not None and quads:
+                buffer = io.BytesIO()
+                ox.serialize(quads, buffer, ox.RdfFormat.N_QUADS)
+                self._pool.replay(("quads", buffer.getvalue()))
             return self._size_of(graphs) - before
 
     def _size_of(self, graphs: Iterable[str | None]) -> int:
@@ -206,6 +240,8 @@ class OxigraphRepository(Repository):
                 self._mirror.invalidate(
                     refill=lambda mirror: bulk_load(mirror, path, fmt, to_graph, workers=1)
                 )
+            if self._pool is not None:
+                self._pool.invalidate()
             return self._size_of(targets) - before
 
     def _scan_graphs(self, path: Path, fmt: RdfFormat) -> set[str | None]:
@@ -238,12 +274,16 @@ class OxigraphRepository(Repository):
                 raise sparql_syntax_error(error, "update") from error
             except (OSError, RuntimeError, ValueError) as error:
                 raise QueryEvaluationError(str(error)) from error
-            if self._mirror is None:
-                return
             if mints_terms(sparql):
-                self._mirror.invalidate()
-            else:
+                if self._mirror is not None:
+                    self._mirror.invalidate()
+                if self._pool is not None:
+                    self._pool.invalidate()
+                return
+            if self._mirror is not None:
                 self._mirror.replay(lambda mirror: mirror.update(sparql, base_iri=base_iri))
+            if self._pool is not None:
+                self._pool.replay(("update", sparql, base_iri))
 
     def add(self, quads: Iterable[Quad] | Sequence[Quad]) -> int:
         return self._extend(
@@ -263,6 +303,8 @@ class OxigraphRepository(Repository):
             self._store.remove_graph(ox.NamedNode(graph))
             if self._mirror is not None:
                 self._mirror.replay(lambda mirror: mirror.remove_graph(ox.NamedNode(graph)))
+            if self._pool is not None:
+                self._pool.replay(("drop", graph))
 
     def replace_graph(
         self,
@@ -320,6 +362,26 @@ class OxigraphRepository(Repository):
             return OxAsk(result)
         return OxGraph(result)
 
+    def answer(
+        self,
+        sparql: str,
+        *,
+        dataset: QueryDataset | None,
+        select_format: ResultFormat,
+        graph_format: RdfFormat,
+    ) -> tuple[QueryForm, bytes]:
+        """As :meth:`Repository.answer`; in a worker process under the deadline when the
+        repository has query workers (``QueryTimeoutError`` past it)."""
+        if self._pool is None:
+            return super().answer(
+                sparql, dataset=dataset, select_format=select_format, graph_format=graph_format
+            )
+        job = QueryJob(sparql, dataset or QueryDataset(), select_format, graph_format)
+        return self._pool.run(job)
+
+    def _snapshot_to(self, path: Path) -> None:
+        self._store.dump(str(path), ox.RdfFormat.N_QUADS)
+
     def named_graphs(self) -> list[str]:
         return sorted(g.graph for g in self._graph_sizes(self._reader()) if g.graph is not None)
 
@@ -375,6 +437,9 @@ class OxigraphRepository(Repository):
 
     def close(self) -> None:
         """Stop the mirror, flush the disk store and release its lock. Closing twice is fine."""
+        if self._pool is not None:
+            self._pool.close()
+            self._pool = None
         if self._mirror is not None:
             self._mirror.close()
             self._mirror = None

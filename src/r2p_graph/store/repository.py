@@ -13,6 +13,7 @@ engine's transaction for speed and restores atomicity itself (see its docstring)
 
 from __future__ import annotations
 
+import io
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -176,6 +177,23 @@ class Repository(ABC):
         ``bindings`` substitute values for variables before evaluation (never text pasted into
         the query); as in SPARQL's SEP-0007, a bound variable must be in a SELECT's
         projection. ``SparqlSyntaxError`` (with line and column) for a malformed query."""
+
+    def answer(
+        self,
+        sparql: str,
+        *,
+        dataset: QueryDataset | None,
+        select_format: ResultFormat,
+        graph_format: RdfFormat,
+    ) -> tuple[QueryForm, bytes]:
+        """Evaluate a query and serialise its answer: SELECT/ASK results in ``select_format``,
+        graphs in ``graph_format``. Implementations may run it under a deadline and raise
+        ``QueryTimeoutError``; this one runs it here, without one."""
+        result = self.query(sparql, dataset=dataset)
+        buffer = io.BytesIO()
+        fmt = graph_format if result.form is QueryForm.GRAPH else select_format
+        result.serialize(buffer, fmt)
+        return result.form, buffer.getvalue()
 
     @abstractmethod
     def update(self, sparql: str, *, base_iri: str | None = None) -> None:

@@ -16,7 +16,6 @@ Results are negotiated with ``Accept`` (q-values honoured) or chosen with ``form
 
 from __future__ import annotations
 
-import io
 from collections.abc import Mapping, Sequence
 from urllib.parse import parse_qs
 
@@ -28,9 +27,9 @@ from r2p_graph.api.deps import RepositoryDep, SettingsDep
 from r2p_graph.api.negotiation import GRAPH_FORMATS, SELECT_FORMATS, Format, by_name, choose
 from r2p_graph.api.problems import BodyTooLargeError, NotAcceptableError, UnsupportedMediaTypeError
 from r2p_graph.api.service_description import service_description
-from r2p_graph.errors import InputError
+from r2p_graph.errors import InputError, UnknownFormatError
 from r2p_graph.services.tokens import Role
-from r2p_graph.store import QueryDataset, QueryForm, RdfFormat, Repository
+from r2p_graph.store import QueryDataset, QueryForm, RdfFormat, Repository, ResultFormat
 from r2p_graph.store.sparql_text import calls_service, with_update_dataset
 
 router = APIRouter(tags=["SPARQL"])
@@ -82,6 +81,21 @@ async def sparql_post(request: Request, repo: RepositoryDep, settings: SettingsD
     )
 
 
+def _wanted(requested: str | None, accept: str | None, offered: Sequence[Format]) -> Format | None:
+    """The format asked for among ``offered``, by ``format=`` or else by ``Accept``."""
+    if requested is None:
+        return choose(accept, offered)
+    try:
+        return by_name(requested, offered)
+    except UnknownFormatError:
+        return None
+
+
+def _not_acceptable(offered: Sequence[Format]) -> str:
+    names = ", ".join(f.media_type for f in offered)
+    return f"the result can be given as {names}; none is acceptable"
+
+
 def _refuse_federation(sparql: str) -> None:
     if calls_service(sparql):
         raise InputError("SERVICE (federated query) is turned off on this server")
@@ -95,16 +109,25 @@ async def _answer(
     requested = _one(params["format"], "format") if "format" in params else None
     accept = request.headers.get("accept")
 
+    select_format = _wanted(requested, accept, SELECT_FORMATS)
+    graph_format = _wanted(requested, accept, GRAPH_FORMATS)
+    if select_format is None and graph_format is None:
+        raise NotAcceptableError(_not_acceptable(SELECT_FORMATS + GRAPH_FORMATS))
+
     def run() -> tuple[bytes, Format]:
-        result = repo.query(query, dataset=dataset)
-        offered = GRAPH_FORMATS if result.form is QueryForm.GRAPH else SELECT_FORMATS
-        fmt = by_name(requested, offered) if requested else choose(accept, offered)
+        form, content = repo.answer(
+            query,
+            dataset=dataset,
+            select_format=select_format
+            if isinstance(select_format, ResultFormat)
+            else ResultFormat.JSON,
+            graph_format=graph_format if isinstance(graph_format, RdfFormat) else RdfFormat.TURTLE,
+        )
+        fmt = graph_format if form is QueryForm.GRAPH else select_format
         if fmt is None:
-            names = ", ".join(f.media_type for f in offered)
-            raise NotAcceptableError(f"the result can be given as {names}; none is acceptable")
-        buffer = io.BytesIO()
-        result.serialize(buffer, fmt)
-        return buffer.getvalue(), fmt
+            offered = GRAPH_FORMATS if form is QueryForm.GRAPH else SELECT_FORMATS
+            raise NotAcceptableError(_not_acceptable(offered))
+        return content, fmt
 
     content, fmt = await run_in_threadpool(run)
     return Response(content, media_type=_content_type(fmt), headers={"Vary": "Accept"})

@@ -1,0 +1,308 @@
+"""Queries under a deadline: worker processes that can be stopped.
+
+Oxigraph cannot interrupt a query, so a query that must be stoppable runs in a worker process:
+each worker holds its own in-memory copy of the store, made from an N-Quads snapshot of the disk
+store and kept equal to it by replaying every write, in order, after the disk has committed it.
+A query goes to an idle worker; if no answer comes before the deadline, the worker is killed (its
+CPU is freed at once), a fresh one is started, and the caller gets :class:`QueryTimeoutError`.
+Writes that cannot be replayed exactly (bulk loads, updates that mint terms) retire every worker;
+new ones start from a new snapshot.
+
+Workers are started with the ``spawn`` method: clean processes, nothing inherited from a server
+with many threads.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import logging
+import multiprocessing
+import queue
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from r2p_graph.errors import (
+    Location,
+    QueryEvaluationError,
+    QueryTimeoutError,
+    R2PError,
+    SparqlSyntaxError,
+    StoreError,
+)
+from r2p_graph.store.formats import RdfFormat, ResultFormat
+from r2p_graph.store.parsing import sparql_syntax_error
+from r2p_graph.store.repository import QueryDataset, QueryForm
+from r2p_graph.store.sparql_text import declares_dataset
+from r2p_graph.store.terms import RDF_FORMATS, RESULT_FORMATS, graph_node
+
+log = logging.getLogger(__name__)
+
+Snapshot = Callable[[Path], None]
+"""Writes an N-Quads copy of the store to the given file."""
+
+
+@dataclass(frozen=True, slots=True)
+class QueryJob:
+    """One query and how to write its answer, whatever its form turns out to be."""
+
+    sparql: str
+    dataset: QueryDataset
+    select_format: ResultFormat
+    graph_format: RdfFormat
+
+
+class _Worker:
+    def __init__(self, context: multiprocessing.context.SpawnContext, snapshot: Path) -> None:
+        parent, child = context.Pipe()
+        self.connection: Connection = parent
+        self.process = context.Process(
+            target=_serve, args=(child, str(snapshot)), name="r2p-query-worker", daemon=True
+        )
+        self.process.start()
+        child.close()
+        self.send_lock = threading.Lock()
+        self.retired = False
+
+    def send(self, message: tuple[object, ...]) -> None:
+        with self.send_lock:
+            self.connection.send(message)
+
+    def kill(self) -> None:
+        with contextlib.suppress(Exception):
+            self.process.kill()
+            self.process.join(5)
+        with contextlib.suppress(Exception):
+            self.connection.close()
+
+
+class QueryPool:
+    """A pool of query worker processes over copies of one store (see the module docs)."""
+
+    def __init__(
+        self,
+        snapshot: Snapshot,
+        write_lock: threading.RLock,
+        *,
+        workers: int,
+        deadline: float,
+    ) -> None:
+        self._snapshot = snapshot
+        # Held by the repository while it writes and replays: a snapshot taken and the workers
+        # made from it under this lock miss no write and see none twice.
+        self._write_lock = write_lock
+        self._size = max(1, workers)
+        self._deadline = deadline
+        self._context = multiprocessing.get_context("spawn")
+        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._workers: list[_Worker] = []
+        self._lock = threading.Lock()
+        self._folder = tempfile.TemporaryDirectory(prefix="r2p-query-pool-")
+        self._generation = 0
+        self._closed = False
+
+    def start(self, *, wait: float | None = None) -> None:
+        """Take a snapshot and start the workers; with ``wait``, block until one is ready."""
+        self._refresh()
+        if wait is not None:
+            deadline = time.monotonic() + wait
+            while self._idle.empty() and time.monotonic() < deadline:
+                time.sleep(0.01)
+
+    def run(self, job: QueryJob) -> tuple[QueryForm, bytes]:
+        """Answer ``job`` in a worker within the deadline; ``QueryTimeoutError`` otherwise."""
+        started = time.monotonic()
+        try:
+            worker = self._idle.get(timeout=self._deadline)
+        except queue.Empty:
+            raise QueryTimeoutError(
+                f"no query worker became free within {self._deadline:g} s; try again later"
+            ) from None
+        left = self._deadline - (time.monotonic() - started)
+        try:
+            worker.send(("query", job))
+            answered = worker.connection.poll(max(left, 0.0))
+            reply = worker.connection.recv() if answered else None
+        except (OSError, EOFError) as error:
+            self._replace(worker)
+            raise StoreError(f"a query worker failed: {error}") from error
+        if reply is None:
+            log.warning("query stopped after %.1f s deadline; replacing its worker", self._deadline)
+            self._replace(worker)
+            raise QueryTimeoutError(
+                f"the query ran longer than the {self._deadline:g} s limit and was stopped"
+            )
+        self._release(worker)
+        return _result(reply)
+
+    def replay(self, message: tuple[object, ...]) -> None:
+        """Send a write the disk has committed to every live worker, in commit order."""
+        with self._lock:
+            workers = list(self._workers)
+        for worker in workers:
+            try:
+                worker.send(("replay", message))
+            except OSError:
+                self._replace(worker)
+
+    def invalidate(self) -> None:
+        """The store changed in a way workers cannot replay: start them all afresh."""
+        self._refresh()
+
+    def close(self) -> None:
+        """Stop every worker and remove the snapshot."""
+        self._closed = True
+        with self._lock:
+            workers, self._workers = self._workers, []
+        for worker in workers:
+            worker.kill()
+        self._folder.cleanup()
+
+    # -- workers ---------------------------------------------------------------------------
+
+    def _refresh(self) -> None:
+        with self._write_lock, self._lock:
+            snapshot = self._take_snapshot()
+            old, self._workers = self._workers, []
+            for worker in old:
+                worker.retired = True
+            for _ in range(self._size):
+                self._spawn(snapshot)
+        self._drain_retired()
+
+    def _take_snapshot(self) -> Path:
+        self._generation += 1
+        snapshot = Path(self._folder.name) / f"snapshot-{self._generation}.nq"
+        self._snapshot(snapshot)
+        for older in Path(self._folder.name).glob("snapshot-*.nq"):
+            if older != snapshot:
+                older.unlink(missing_ok=True)
+        return snapshot
+
+    def _spawn(self, snapshot: Path) -> None:
+        worker = _Worker(self._context, snapshot)
+        self._workers.append(worker)
+        threading.Thread(target=self._await_ready, args=(worker,), daemon=True).start()
+
+    def _await_ready(self, worker: _Worker) -> None:
+        try:
+            message = worker.connection.recv()
+        except (OSError, EOFError):
+            log.exception("a query worker died while loading its snapshot")
+            return
+        if message == ("ready",) and not worker.retired and not self._closed:
+            self._idle.put(worker)
+        elif worker.retired:
+            worker.kill()
+
+    def _release(self, worker: _Worker) -> None:
+        if worker.retired or self._closed:
+            worker.kill()
+        else:
+            self._idle.put(worker)
+
+    def _replace(self, worker: _Worker) -> None:
+        """Kill ``worker`` and start one in its place from the store as it is now."""
+        worker.kill()
+        if self._closed:
+            return
+        with self._write_lock, self._lock:
+            if worker in self._workers:
+                self._workers.remove(worker)
+            self._spawn(self._take_snapshot())
+
+    def _drain_retired(self) -> None:
+        kept: list[_Worker] = []
+        while True:
+            try:
+                worker = self._idle.get_nowait()
+            except queue.Empty:
+                break
+            if worker.retired:
+                worker.kill()
+            else:
+                kept.append(worker)
+        for worker in kept:
+            self._idle.put(worker)
+
+
+def _result(reply: tuple[object, ...]) -> tuple[QueryForm, bytes]:
+    if reply[0] == "ok":
+        form, content = reply[1], reply[2]
+        assert isinstance(form, QueryForm) and isinstance(content, bytes)
+        return form, content
+    kind, message, line, column = reply[1], str(reply[2]), reply[3], reply[4]
+    error: R2PError
+    if kind == "syntax":
+        location = Location(
+            "query",
+            line if isinstance(line, int) else None,
+            column if isinstance(column, int) else None,
+        )
+        error = SparqlSyntaxError(message, location)
+    else:
+        error = QueryEvaluationError(message)
+    raise error
+
+
+def _serve(connection: Connection, snapshot: str) -> None:
+    """The worker's loop: load the snapshot, then answer queries and apply replayed writes."""
+    store = ox.Store()
+    store.bulk_load(path=snapshot, format=ox.RdfFormat.N_QUADS)
+    connection.send(("ready",))
+    while True:
+        try:
+            message = connection.recv()
+        except (EOFError, OSError):
+            return
+        if message[0] == "replay":
+            _apply(store, message[1])
+            continue
+        job: QueryJob = message[1]
+        options: dict[str, object] = {}
+        if job.dataset.union_default:
+            if not declares_dataset(job.sparql):
+                options["use_default_graph_as_union"] = True
+        else:
+            options["default_graph"] = [graph_node(g) for g in job.dataset.default_graphs or ()]
+        if job.dataset.named_graphs is not None:
+            options["named_graphs"] = [ox.NamedNode(g) for g in job.dataset.named_graphs]
+        try:
+            result = store.query(job.sparql, **options)  # type: ignore[arg-type]
+            out = io.BytesIO()
+            if isinstance(result, ox.QueryTriples):
+                result.serialize(out, RDF_FORMATS[job.graph_format])
+                form = QueryForm.GRAPH
+            else:
+                result.serialize(out, RESULT_FORMATS[job.select_format])
+                form = QueryForm.ASK if isinstance(result, ox.QueryBoolean) else QueryForm.SELECT
+            connection.send(("ok", form, out.getvalue()))
+        except SyntaxError as error:
+            found = sparql_syntax_error(error, "query")
+            where = found.location
+            connection.send(
+                ("error", "syntax", found.message, where and where.line, where and where.column)
+            )
+        except (OSError, RuntimeError, ValueError) as error:
+            connection.send(("error", "evaluation", str(error), None, None))
+
+
+def _apply(store: ox.Store, write: tuple[object, ...]) -> None:
+    kind = write[0]
+    if kind == "quads":
+        assert isinstance(write[1], bytes)
+        store.load(write[1], ox.RdfFormat.N_QUADS)
+    elif kind == "update":
+        assert isinstance(write[1], str)
+        base_iri = write[2] if len(write) > 2 and isinstance(write[2], str) else None
+        store.update(write[1], base_iri=base_iri)
+    elif kind == "drop":
+        assert isinstance(write[1], str)
+        store.remove_graph(ox.NamedNode(write[1]))
