@@ -73,6 +73,10 @@ class QueryEvaluationError(R2PError):
     """A query parsed but could not be evaluated (for instance a SERVICE call failed)."""
 
 
+class ResultTooLargeError(InputError):
+    """A query's answer is larger than the service returns in one response."""
+
+
 class QueryTimeoutError(R2PError):
     """A query ran past its deadline and was stopped, or no worker was free in time."""
 

@@ -38,6 +38,11 @@ class Settings(BaseSettings):
         gt=0,
         description="Seconds a query may run before it is stopped (the client gets 503).",
     )
+    max_result_bytes: int = Field(
+        default=256 << 20,
+        ge=1024,
+        description="Largest query answer returned in one response (400 beyond).",
+    )
     query_workers: int = Field(
         default=2,
         ge=1,

@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import io
 import logging
+import re
 import threading
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -30,6 +31,7 @@ from r2p_graph.errors import (
     InputError,
     MissingInputError,
     QueryEvaluationError,
+    R2PError,
     RdfSyntaxError,
     StoreError,
     UnknownFormatError,
@@ -65,6 +67,8 @@ from r2p_graph.store.terms import RDF_FORMATS, graph_node, to_oxigraph
 log = logging.getLogger(__name__)
 
 _G = ox.Variable("g")
+_MISSING_GRAPH = re.compile(r"The graph <([^>]*)> does not exist")
+_MAX_IMPLICIT_GRAPHS = 16
 _GRAPH_HOLDS_DATA = "ASK { GRAPH ?g { ?s ?p ?o } }"
 _GRAPH_SIZE = "SELECT (COUNT(*) AS ?n) ?g WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
 _GRAPH_SIZES = """
@@ -255,6 +259,13 @@ class OxigraphRepository(Repository):
             raise rdf_syntax_error(error, str(path)) from error
         return graphs
 
+    def graph_exists(self, graph: str) -> bool:
+        try:
+            node = ox.NamedNode(graph)
+        except ValueError as error:
+            raise InputError(f"not a valid graph IRI: {graph!r} ({error})") from error
+        return bool(self._reader().contains_named_graph(node)) or self.holds_graph(graph)
+
     def holds_graph(self, graph: str | None) -> bool:
         if graph is None:
             return self._default_graph_size(self._store) > 0
@@ -267,23 +278,56 @@ class OxigraphRepository(Repository):
             self._store.remove_graph(ox.NamedNode(graph))
 
     def update(self, sparql: str, *, base_iri: str | None = None) -> None:
+        """As :meth:`Repository.update`. Named graphs exist implicitly, as in any quad store:
+        ``CLEAR``, ``DROP``, ``ADD``, ``MOVE`` or ``COPY`` of a graph that was never created act
+        on an empty graph instead of failing."""
         with self._write_lock:
-            try:
-                self._store.update(sparql, base_iri=base_iri)
-            except SyntaxError as error:
-                raise sparql_syntax_error(error, "update") from error
-            except (OSError, RuntimeError, ValueError) as error:
-                raise QueryEvaluationError(str(error)) from error
+            created = self._update_creating_graphs(sparql, base_iri)
             if mints_terms(sparql):
                 if self._mirror is not None:
                     self._mirror.invalidate()
                 if self._pool is not None:
                     self._pool.invalidate()
                 return
-            if self._mirror is not None:
-                self._mirror.replay(lambda mirror: mirror.update(sparql, base_iri=base_iri))
-            if self._pool is not None:
-                self._pool.replay(("update", sparql, base_iri))
+            for graph in created:
+                self._replicate_update(f"CREATE SILENT GRAPH {graph}", None)
+            self._replicate_update(sparql, base_iri)
+
+    def _update_creating_graphs(self, sparql: str, base_iri: str | None) -> list[ox.NamedNode]:
+        """Run the update; while it fails only because a graph it names does not exist, create
+        that graph and run it again. Graphs created for an update that still fails are removed.
+        Returns the graphs created."""
+        created: list[ox.NamedNode] = []
+        for _ in range(_MAX_IMPLICIT_GRAPHS + 1):
+            failure = self._run_update(sparql, base_iri)
+            if failure is None:
+                return created
+            missing = _MISSING_GRAPH.search(failure.message)
+            if missing is None or len(created) >= _MAX_IMPLICIT_GRAPHS:
+                break
+            graph = ox.NamedNode(missing[1])
+            self._store.add_graph(graph)
+            created.append(graph)
+        for graph in created:
+            self._store.remove_graph(graph)
+        assert failure is not None
+        raise failure
+
+    def _run_update(self, sparql: str, base_iri: str | None) -> R2PError | None:
+        """Run the update; the error it met, if any (the store is unchanged then)."""
+        try:
+            self._store.update(sparql, base_iri=base_iri)
+        except SyntaxError as error:
+            return sparql_syntax_error(error, "update")
+        except (OSError, RuntimeError, ValueError) as error:
+            return QueryEvaluationError(str(error))
+        return None
+
+    def _replicate_update(self, sparql: str, base_iri: str | None) -> None:
+        if self._mirror is not None:
+            self._mirror.replay(lambda mirror: mirror.update(sparql, base_iri=base_iri))
+        if self._pool is not None:
+            self._pool.replay(("update", sparql, base_iri))
 
     def add(self, quads: Iterable[Quad] | Sequence[Quad]) -> int:
         return self._extend(
@@ -369,14 +413,23 @@ class OxigraphRepository(Repository):
         dataset: QueryDataset | None,
         select_format: ResultFormat,
         graph_format: RdfFormat,
+        max_bytes: int | None = None,
+        base_iri: str | None = None,
     ) -> tuple[QueryForm, bytes]:
         """As :meth:`Repository.answer`; in a worker process under the deadline when the
         repository has query workers (``QueryTimeoutError`` past it)."""
         if self._pool is None:
             return super().answer(
-                sparql, dataset=dataset, select_format=select_format, graph_format=graph_format
+                sparql,
+                dataset=dataset,
+                select_format=select_format,
+                graph_format=graph_format,
+                max_bytes=max_bytes,
+                base_iri=base_iri,
             )
-        job = QueryJob(sparql, dataset or QueryDataset(), select_format, graph_format)
+        job = QueryJob(
+            sparql, dataset or QueryDataset(), select_format, graph_format, max_bytes, base_iri
+        )
         return self._pool.run(job)
 
     def _snapshot_to(self, path: Path) -> None:

@@ -15,7 +15,6 @@ with many threads.
 from __future__ import annotations
 
 import contextlib
-import io
 import logging
 import multiprocessing
 import queue
@@ -34,12 +33,13 @@ from r2p_graph.errors import (
     QueryEvaluationError,
     QueryTimeoutError,
     R2PError,
+    ResultTooLargeError,
     SparqlSyntaxError,
     StoreError,
 )
 from r2p_graph.store.formats import RdfFormat, ResultFormat
 from r2p_graph.store.parsing import sparql_syntax_error
-from r2p_graph.store.repository import QueryDataset, QueryForm
+from r2p_graph.store.repository import CappedBuffer, QueryDataset, QueryForm
 from r2p_graph.store.sparql_text import declares_dataset
 from r2p_graph.store.terms import RDF_FORMATS, RESULT_FORMATS, graph_node
 
@@ -57,6 +57,8 @@ class QueryJob:
     dataset: QueryDataset
     select_format: ResultFormat
     graph_format: RdfFormat
+    max_bytes: int | None = None
+    base_iri: str | None = None
 
 
 class _Worker:
@@ -240,7 +242,9 @@ def _result(reply: tuple[object, ...]) -> tuple[QueryForm, bytes]:
         return form, content
     kind, message, line, column = reply[1], str(reply[2]), reply[3], reply[4]
     error: R2PError
-    if kind == "syntax":
+    if kind == "too-large":
+        error = ResultTooLargeError(message)
+    elif kind == "syntax":
         location = Location(
             "query",
             line if isinstance(line, int) else None,
@@ -266,24 +270,11 @@ def _serve(connection: Connection, snapshot: str) -> None:
             _apply(store, message[1])
             continue
         job: QueryJob = message[1]
-        options: dict[str, object] = {}
-        if job.dataset.union_default:
-            if not declares_dataset(job.sparql):
-                options["use_default_graph_as_union"] = True
-        else:
-            options["default_graph"] = [graph_node(g) for g in job.dataset.default_graphs or ()]
-        if job.dataset.named_graphs is not None:
-            options["named_graphs"] = [ox.NamedNode(g) for g in job.dataset.named_graphs]
         try:
-            result = store.query(job.sparql, **options)  # type: ignore[arg-type]
-            out = io.BytesIO()
-            if isinstance(result, ox.QueryTriples):
-                result.serialize(out, RDF_FORMATS[job.graph_format])
-                form = QueryForm.GRAPH
-            else:
-                result.serialize(out, RESULT_FORMATS[job.select_format])
-                form = QueryForm.ASK if isinstance(result, ox.QueryBoolean) else QueryForm.SELECT
-            connection.send(("ok", form, out.getvalue()))
+            form, content = _answer_job(store, job)
+            connection.send(("ok", form, content))
+        except ResultTooLargeError as error:
+            connection.send(("error", "too-large", error.message, None, None))
         except SyntaxError as error:
             found = sparql_syntax_error(error, "query")
             where = found.location
@@ -292,6 +283,28 @@ def _serve(connection: Connection, snapshot: str) -> None:
             )
         except (OSError, RuntimeError, ValueError) as error:
             connection.send(("error", "evaluation", str(error), None, None))
+
+
+def _answer_job(store: ox.Store, job: QueryJob) -> tuple[QueryForm, bytes]:
+    """Run one job in the worker: the answer's form and its serialisation."""
+    options: dict[str, object] = {}
+    if job.dataset.union_default:
+        if not declares_dataset(job.sparql):
+            options["use_default_graph_as_union"] = True
+    else:
+        options["default_graph"] = [graph_node(g) for g in job.dataset.default_graphs or ()]
+    if job.dataset.named_graphs is not None:
+        options["named_graphs"] = [ox.NamedNode(g) for g in job.dataset.named_graphs]
+    result = store.query(job.sparql, base_iri=job.base_iri, **options)  # type: ignore[arg-type]
+    out = CappedBuffer(job.max_bytes)
+    if isinstance(result, ox.QueryTriples):
+        graph_format = RDF_FORMATS[job.graph_format]
+        out.serialize(lambda sink: result.serialize(sink, graph_format))
+        return QueryForm.GRAPH, out.getvalue()
+    select_format = RESULT_FORMATS[job.select_format]
+    out.serialize(lambda sink: result.serialize(sink, select_format))
+    form = QueryForm.ASK if isinstance(result, ox.QueryBoolean) else QueryForm.SELECT
+    return form, out.getvalue()
 
 
 def _apply(store: ox.Store, write: tuple[object, ...]) -> None:

@@ -24,6 +24,7 @@ from typing import BinaryIO, Self
 
 from rdflib.term import BNode, Literal, URIRef
 
+from r2p_graph.errors import ResultTooLargeError
 from r2p_graph.store.formats import RdfFormat, ResultFormat
 
 Node = URIRef | Literal | BNode
@@ -89,6 +90,41 @@ class StoreStats:
     def total_triples(self) -> int:
         """All triples (quads) in the store."""
         return sum(g.triples for g in self.graphs)
+
+
+class CappedBuffer(io.BytesIO):
+    """A serialisation target that stops a serialiser once the answer passes ``limit`` bytes.
+
+    >>> buffer = CappedBuffer(4)
+    >>> buffer.serialize(lambda out: out.write(b"12345"))
+    Traceback (most recent call last):
+    ...
+    r2p_graph.errors.ResultTooLargeError: the answer is larger than 4 bytes, ...
+    """
+
+    def __init__(self, limit: int | None) -> None:
+        super().__init__()
+        self.limit = limit
+        self.exceeded = False
+
+    def write(self, data: bytes) -> int:  # type: ignore[override]
+        if self.limit is not None and self.tell() + len(data) > self.limit:
+            self.exceeded = True
+            raise OSError("result size limit reached")
+        return super().write(data)
+
+    def serialize(self, write: Callable[[BinaryIO], object]) -> None:
+        """Run ``write`` into this buffer; ``ResultTooLargeError`` when it passed the limit."""
+        try:
+            write(self)
+        except (OSError, ValueError, RuntimeError):
+            if not self.exceeded:
+                raise
+        if self.exceeded:
+            raise ResultTooLargeError(
+                f"the answer is larger than {self.limit} bytes, the most this service returns "
+                "at once; ask for less (LIMIT and OFFSET) or download a dump"
+            )
 
 
 class QueryResult(ABC):
@@ -185,14 +221,17 @@ class Repository(ABC):
         dataset: QueryDataset | None,
         select_format: ResultFormat,
         graph_format: RdfFormat,
+        max_bytes: int | None = None,
+        base_iri: str | None = None,
     ) -> tuple[QueryForm, bytes]:
         """Evaluate a query and serialise its answer: SELECT/ASK results in ``select_format``,
-        graphs in ``graph_format``. Implementations may run it under a deadline and raise
-        ``QueryTimeoutError``; this one runs it here, without one."""
-        result = self.query(sparql, dataset=dataset)
-        buffer = io.BytesIO()
+        graphs in ``graph_format``; ``ResultTooLargeError`` past ``max_bytes``. Implementations
+        may run it under a deadline and raise ``QueryTimeoutError``; this one runs it here,
+        without one."""
+        result = self.query(sparql, dataset=dataset, base_iri=base_iri)
+        buffer = CappedBuffer(max_bytes)
         fmt = graph_format if result.form is QueryForm.GRAPH else select_format
-        result.serialize(buffer, fmt)
+        buffer.serialize(lambda out: result.serialize(out, fmt))
         return result.form, buffer.getvalue()
 
     @abstractmethod
@@ -224,6 +263,11 @@ class Repository(ABC):
         """Replace what ``graph`` (``None``: the default graph) holds by the triples of
         ``source``, in one transaction: readers see the old graph or the new one. A dataset
         format is refused (``UnknownFormatError``). Returns the number of triples now in it."""
+
+    @abstractmethod
+    def graph_exists(self, graph: str) -> bool:
+        """Whether the named graph exists, even empty (created by ``CREATE GRAPH`` or by
+        replacing it with nothing)."""
 
     @abstractmethod
     def holds_graph(self, graph: str | None) -> bool:

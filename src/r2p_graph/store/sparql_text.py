@@ -68,7 +68,8 @@ def replace_graph_update(graph: ox.NamedNode | None, quads: Sequence[ox.Quad]) -
     """
     drop = "DROP SILENT DEFAULT" if graph is None else f"DROP SILENT GRAPH {graph}"
     if not quads:
-        return drop
+        # An empty named graph still exists afterwards, as the Graph Store Protocol expects.
+        return drop if graph is None else f"{drop} ;\nCREATE SILENT GRAPH {graph}"
     triples = "".join(f"{q.subject} {q.predicate} {q.object} .\n" for q in quads)
     if graph is None:
         return f"{drop} ;\nINSERT DATA {{\n{triples}}}"

@@ -1,7 +1,8 @@
 """``/graph-store``: the SPARQL 1.1 Graph Store HTTP Protocol, indirect identification.
 
 ``?graph=IRI`` names a graph, ``?default`` the default graph. ``GET``/``HEAD`` read it (404 when
-a named graph holds nothing), ``PUT`` replaces it, ``POST`` adds to it, ``DELETE`` removes it;
+a named graph does not exist), ``PUT`` replaces it (201 when new, else 204), ``POST`` adds to it
+(201 when new, else 200), ``DELETE`` removes it (200);
 ``POST`` without either parameter creates a new graph and answers 201 with its ``Location``.
 Writes need a contributor token.
 """
@@ -65,7 +66,7 @@ async def _read(request: Request, repo: Repository, *, head: bool) -> Response:
     assert isinstance(fmt, RdfFormat)
 
     def run() -> bytes:
-        if graph is not None and not repo.holds_graph(graph):
+        if graph is not None and not repo.graph_exists(graph):
             raise NotFoundError(f"no graph <{graph}> in the store")
         buffer = io.BytesIO()
         dataset = QueryDataset(default_graphs=(graph,))
@@ -110,7 +111,7 @@ async def put_graph(request: Request, repo: RepositoryDep, settings: SettingsDep
     body = await read_body(request, settings.max_body_bytes)
 
     def run() -> bool:
-        existed = repo.holds_graph(graph)
+        existed = repo.holds_graph(None) if graph is None else repo.graph_exists(graph)
         repo.replace_graph(graph, body, fmt, source_name="request body")
         return existed
 
@@ -128,13 +129,13 @@ async def post_graph(request: Request, repo: RepositoryDep, settings: SettingsDe
         graph = f"{GRAPH_BASE}uploads/{uuid.uuid4()}"
 
     def run() -> bool:
-        existed = repo.holds_graph(graph)
+        existed = graph is None or repo.graph_exists(graph)
         repo.load(body, fmt, graph=graph, source_name="request body")
         return existed
 
     existed = await run_in_threadpool(run)
     if given:
-        return Response(status_code=204 if existed else 201)
+        return Response(status_code=200 if existed else 201)
     assert graph is not None
     location = str(request.url.replace(query=f"graph={quote(graph, safe='')}"))
     return Response(status_code=201, headers={"Location": location})
@@ -149,9 +150,9 @@ async def delete_graph(request: Request, repo: RepositoryDep) -> Response:
         if graph is None:
             repo.update("DROP SILENT DEFAULT")
             return
-        if not repo.holds_graph(graph):
+        if not repo.graph_exists(graph):
             raise NotFoundError(f"no graph <{graph}> in the store")
         repo.drop_graph(graph)
 
     await run_in_threadpool(run)
-    return Response(status_code=204)
+    return Response(status_code=200)

@@ -40,7 +40,7 @@ UPDATE = "application/sparql-update"
 
 
 @router.get("/sparql", summary="SPARQL query (or the service description)")
-async def sparql_get(request: Request, repo: RepositoryDep) -> Response:
+async def sparql_get(request: Request, repo: RepositoryDep, settings: SettingsDep) -> Response:
     """Answer ``?query=`` or, without one, describe the service."""
     params = _multi(request.query_params.multi_items())
     if "update" in params:
@@ -48,7 +48,7 @@ async def sparql_get(request: Request, repo: RepositoryDep) -> Response:
     queries = params.get("query", [])
     if not queries:
         return _service_description(request)
-    return await _answer(request, repo, _one(queries, "query"), params)
+    return await _answer(request, repo, _one(queries, "query"), params, settings.max_result_bytes)
 
 
 @router.post("/sparql", summary="SPARQL query or update (updates need a contributor token)")
@@ -66,16 +66,18 @@ async def sparql_post(request: Request, repo: RepositoryDep, settings: SettingsD
         if "query" in form and "update" in form:
             raise InputError("send either a query or an update, not both")
         if "query" in form:
-            return await _answer(request, repo, _one(form["query"], "query"), form)
+            return await _answer(
+                request, repo, _one(form["query"], "query"), form, settings.max_result_bytes
+            )
         if "update" in form:
             require(Role.CONTRIBUTOR)(request)
-            return await _apply(repo, _one(form["update"], "update"), form)
+            return await _apply(request, repo, _one(form["update"], "update"), form)
         raise InputError("the form has neither a 'query' nor an 'update' field")
     if media_type == QUERY:
-        return await _answer(request, repo, _text(body), url_params)
+        return await _answer(request, repo, _text(body), url_params, settings.max_result_bytes)
     if media_type == UPDATE:
         require(Role.CONTRIBUTOR)(request)
-        return await _apply(repo, _text(body), url_params)
+        return await _apply(request, repo, _text(body), url_params)
     raise UnsupportedMediaTypeError(
         f"POST /sparql takes {FORM}, {QUERY} or {UPDATE}, not {media_type or 'no content type'}"
     )
@@ -102,7 +104,11 @@ def _refuse_federation(sparql: str) -> None:
 
 
 async def _answer(
-    request: Request, repo: Repository, query: str, params: Mapping[str, Sequence[str]]
+    request: Request,
+    repo: Repository,
+    query: str,
+    params: Mapping[str, Sequence[str]],
+    max_bytes: int,
 ) -> Response:
     _refuse_federation(query)
     dataset = _dataset(params.get("default-graph-uri"), params.get("named-graph-uri"))
@@ -122,6 +128,8 @@ async def _answer(
             if isinstance(select_format, ResultFormat)
             else ResultFormat.JSON,
             graph_format=graph_format if isinstance(graph_format, RdfFormat) else RdfFormat.TURTLE,
+            max_bytes=max_bytes,
+            base_iri=_endpoint(request),
         )
         fmt = graph_format if form is QueryForm.GRAPH else select_format
         if fmt is None:
@@ -133,7 +141,9 @@ async def _answer(
     return Response(content, media_type=_content_type(fmt), headers={"Vary": "Accept"})
 
 
-async def _apply(repo: Repository, update: str, params: Mapping[str, Sequence[str]]) -> Response:
+async def _apply(
+    request: Request, repo: Repository, update: str, params: Mapping[str, Sequence[str]]
+) -> Response:
     _refuse_federation(update)
     defaults = params.get("using-graph-uri", [])
     named = params.get("using-named-graph-uri", [])
@@ -142,7 +152,7 @@ async def _apply(repo: Repository, update: str, params: Mapping[str, Sequence[st
             update = with_update_dataset(update, defaults, named)
         except ValueError as error:
             raise InputError(f"using-graph-uri / using-named-graph-uri: {error}") from error
-    await run_in_threadpool(repo.update, update)
+    await run_in_threadpool(lambda: repo.update(update, base_iri=_endpoint(request)))
     return Response(status_code=204)
 
 
@@ -155,6 +165,11 @@ def _service_description(request: Request) -> Response:
     endpoint = str(request.url.replace(query=""))
     content = service_description(endpoint, fmt)
     return Response(content, media_type=_content_type(fmt), headers={"Vary": "Accept"})
+
+
+def _endpoint(request: Request) -> str:
+    """The endpoint's own URL: the base IRI of relative IRIs in queries and updates."""
+    return str(request.url.replace(query="", fragment=""))
 
 
 def _dataset(defaults: Sequence[str] | None, named: Sequence[str] | None) -> QueryDataset | None:
