@@ -1,29 +1,22 @@
 """An r2p-graph server of its own for the W3C suites: started with ``--empty``, emptied per test.
 
 The suites expect a store that holds nothing but what each test puts there, so this is not the
-server of ``tests/api`` (which holds the bundled data). The way it is started and its tokens made
-follows ``tests/api/conftest.py``: ``python -m r2p_graph token create`` before the server starts,
-then ``python -m r2p_graph serve`` on a free port of 127.0.0.1, polled on ``/health``.
+server of ``tests/api`` (which holds the bundled data). It is started, and its tokens made, like the
+others (``tests/servers.py``).
 """
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import httpx
 import pytest
 
+from tests.servers import create_token, running_server
+
 ROLES = ("reader", "contributor")
 """The roles the suites send tokens of (writes need ``contributor``)."""
-
-START_TIMEOUT = 60.0
 
 _EVERYTHING = "ASK { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }"
 
@@ -62,52 +55,13 @@ class EmptyServer:
             pytest.fail(f"the store is not empty after DROP ALL: {check.text[:300]}")
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _create_token(data_dir: Path, role: str) -> str:
-    command = [sys.executable, "-m", "r2p_graph", "token", "create", "--name", f"w3c-{role}"]
-    command += ["--role", role, "--data-dir", str(data_dir)]
-    done = subprocess.run(command, capture_output=True, text=True, check=True, timeout=60)
-    return done.stdout.strip()
-
-
 @pytest.fixture(scope="module")
 def empty_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmptyServer]:
-    """A fresh ``r2p-graph serve --empty`` for one test module, stopped after it."""
+    """A fresh ``r2p-graph serve`` with an empty store for one test module, stopped after it."""
     data_dir = tmp_path_factory.mktemp("w3c") / "store"
-    tokens = {role: _create_token(data_dir, role) for role in ROLES}
-    port = _free_port()
-    command = [sys.executable, "-m", "r2p_graph", "serve", "--empty", "--data-dir", str(data_dir)]
-    command += ["--host", "127.0.0.1", "--port", str(port)]
-    log_path = data_dir.parent / "server.log"
-    base = f"http://127.0.0.1:{port}"
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=os.environ)
-        try:
-            deadline = time.monotonic() + START_TIMEOUT
-            while True:
-                if process.poll() is not None:
-                    raise RuntimeError(f"the server exited; see {log_path}")
-                try:
-                    if httpx.get(base + "/health", timeout=2).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"the server did not answer within 60 s; see {log_path}")
-                time.sleep(0.1)
-            yield EmptyServer(base, tokens)
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=20)
+    tokens = {role: create_token(data_dir, f"w3c-{role}", role) for role in ROLES}
+    with running_server(data_dir, {"R2P_EMPTY": "true"}) as base:
+        yield EmptyServer(base, tokens)
 
 
 @pytest.fixture
