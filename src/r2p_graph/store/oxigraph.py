@@ -17,7 +17,6 @@ Only ``r2p_graph.store`` imports ``pyoxigraph``.
 from __future__ import annotations
 
 import contextlib
-import io
 import logging
 import re
 import threading
@@ -47,6 +46,7 @@ from r2p_graph.store.parsing import (
     sparql_syntax_error,
 )
 from r2p_graph.store.query_pool import QueryJob, QueryPool
+from r2p_graph.store.replicas import Replicas
 from r2p_graph.store.repository import (
     AskResult,
     GraphCount,
@@ -100,13 +100,14 @@ class OxigraphRepository(Repository):
         self._store = store
         self.path = path
         self._write_lock = threading.RLock()
-        self._mirror = MemoryMirror(store) if read_from_memory and path is not None else None
-        self._pool: QueryPool | None = None
+        mirror = MemoryMirror(store) if read_from_memory and path is not None else None
+        pool = None
         if query_workers > 0:
-            self._pool = QueryPool(
+            pool = QueryPool(
                 self._snapshot_to, self._write_lock, workers=query_workers, deadline=query_deadline
             )
-            self._pool.start(wait=120)
+            pool.start(wait=120)
+        self._replicas = Replicas(mirror, pool)
 
     @classmethod
     def open(
@@ -150,14 +151,15 @@ class OxigraphRepository(Repository):
     @property
     def reads_from_memory(self) -> bool:
         """Whether reads are answered from the memory mirror right now."""
-        return self._mirror is not None and self._mirror.reader() is not None
+        return self._replicas.reader() is not None
 
     def wait_until_fresh(self, timeout: float | None = None) -> bool:
         """Block until reads are answered from memory again (``True`` at once without mirror)."""
-        return True if self._mirror is None else self._mirror.wait_until_fresh(timeout)
+        mirror = self._replicas.mirror
+        return True if mirror is None else mirror.wait_until_fresh(timeout)
 
     def _reader(self) -> ox.Store:
-        mirror = self._mirror.reader() if self._mirror is not None else None
+        mirror = self._replicas.reader()
         return mirror if mirror is not None else self._store
 
     # -- writing ---------------------------------------------------------------------------
@@ -180,12 +182,7 @@ class OxigraphRepository(Repository):
         with self._write_lock:
             before = self._size_of(graphs)
             self._store.extend(quads)
-            if self._mirror is not None:
-                self._mirror.replay(lambda mirror: mirror.extend(quads))
-            if self._pool is not None and quads:
-                buffer = io.BytesIO()
-                ox.serialize(quads, buffer, ox.RdfFormat.N_QUADS)
-                self._pool.replay(("quads", buffer.getvalue()))
+            self._replicas.quads_added(quads)
             return self._size_of(graphs) - before
 
     def _size_of(self, graphs: Iterable[str | None]) -> int:
@@ -240,12 +237,9 @@ class OxigraphRepository(Repository):
             finally:
                 if journal is not None:
                     journal.end()
-            if self._mirror is not None:
-                self._mirror.invalidate(
-                    refill=lambda mirror: bulk_load(mirror, path, fmt, to_graph, workers=1)
-                )
-            if self._pool is not None:
-                self._pool.invalidate()
+            self._replicas.file_loaded(
+                lambda store, *args: bulk_load(store, *args, workers=1), path, fmt, to_graph
+            )
             return self._size_of(targets) - before
 
     def _scan_graphs(self, path: Path, fmt: RdfFormat) -> set[str | None]:
@@ -284,14 +278,11 @@ class OxigraphRepository(Repository):
         with self._write_lock:
             created = self._update_creating_graphs(sparql, base_iri)
             if mints_terms(sparql):
-                if self._mirror is not None:
-                    self._mirror.invalidate()
-                if self._pool is not None:
-                    self._pool.invalidate()
+                self._replicas.changed()
                 return
             for graph in created:
-                self._replicate_update(f"CREATE SILENT GRAPH {graph}", None)
-            self._replicate_update(sparql, base_iri)
+                self._replicas.update_applied(f"CREATE SILENT GRAPH {graph}", None)
+            self._replicas.update_applied(sparql, base_iri)
 
     def _update_creating_graphs(self, sparql: str, base_iri: str | None) -> list[ox.NamedNode]:
         """Run the update; while it fails only because a graph it names does not exist, create
@@ -323,12 +314,6 @@ class OxigraphRepository(Repository):
             return QueryEvaluationError(str(error))
         return None
 
-    def _replicate_update(self, sparql: str, base_iri: str | None) -> None:
-        if self._mirror is not None:
-            self._mirror.replay(lambda mirror: mirror.update(sparql, base_iri=base_iri))
-        if self._pool is not None:
-            self._pool.replay(("update", sparql, base_iri))
-
     def add(self, quads: Iterable[Quad] | Sequence[Quad]) -> int:
         return self._extend(
             [
@@ -345,10 +330,7 @@ class OxigraphRepository(Repository):
     def drop_graph(self, graph: str) -> None:
         with self._write_lock:
             self._store.remove_graph(ox.NamedNode(graph))
-            if self._mirror is not None:
-                self._mirror.replay(lambda mirror: mirror.remove_graph(ox.NamedNode(graph)))
-            if self._pool is not None:
-                self._pool.replay(("drop", graph))
+            self._replicas.graph_dropped(graph)
 
     def replace_graph(
         self,
@@ -418,7 +400,11 @@ class OxigraphRepository(Repository):
     ) -> tuple[QueryForm, bytes]:
         """As :meth:`Repository.answer`; in a worker process under the deadline when the
         repository has query workers (``QueryTimeoutError`` past it)."""
-        if self._pool is None:
+        job = QueryJob(
+            sparql, dataset or QueryDataset(), select_format, graph_format, max_bytes, base_iri
+        )
+        answered = self._replicas.answer(job)
+        if answered is None:
             return super().answer(
                 sparql,
                 dataset=dataset,
@@ -427,10 +413,7 @@ class OxigraphRepository(Repository):
                 max_bytes=max_bytes,
                 base_iri=base_iri,
             )
-        job = QueryJob(
-            sparql, dataset or QueryDataset(), select_format, graph_format, max_bytes, base_iri
-        )
-        return self._pool.run(job)
+        return answered
 
     def _snapshot_to(self, path: Path) -> None:
         self._store.dump(str(path), ox.RdfFormat.N_QUADS)
@@ -490,12 +473,7 @@ class OxigraphRepository(Repository):
 
     def close(self) -> None:
         """Stop the mirror, flush the disk store and release its lock. Closing twice is fine."""
-        if self._pool is not None:
-            self._pool.close()
-            self._pool = None
-        if self._mirror is not None:
-            self._mirror.close()
-            self._mirror = None
+        self._replicas.close()
         store = self.__dict__.pop("_store", None)
         if store is not None:
             with contextlib.suppress(OSError):
