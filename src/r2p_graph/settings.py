@@ -57,3 +57,11 @@ class Settings(BaseSettings):
             "One-shot commands read the disk store directly."
         ),
     )
+    base_iri: str | None = Field(
+        default=None,
+        description=(
+            "The public IRI prefix that reaches the service's /id/ (for instance behind a proxy "
+            "or a w3id.org redirect); pages link described things there. By default they link "
+            "to the requesting <scheme://host>/id/."
+        ),
+    )

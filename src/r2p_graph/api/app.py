@@ -2,8 +2,18 @@
 
 >>> from r2p_graph.store import OxigraphRepository
 >>> app = create_app(Settings(empty=True), repository=OxigraphRepository.in_memory())
->>> sorted(app.openapi()["paths"])
-['/graph-store', '/health', '/sparql']
+>>> for path in sorted(app.openapi()["paths"]):
+...     print(path)
+/.well-known/void
+/context.jsonld
+/dump
+/graph-store
+/health
+/id/{path}
+/ontology
+/sparql
+/vocab/{name}
+/vocab/{name}/{concept}
 """
 
 from __future__ import annotations
@@ -17,6 +27,7 @@ from fastapi import FastAPI
 from r2p_graph import __version__
 from r2p_graph.api import access_log, problems
 from r2p_graph.api.routes import graph_store, health, sparql
+from r2p_graph.api.routes.linked_data import router as linked_data_router
 from r2p_graph.services.bundled import load_bundled
 from r2p_graph.services.tokens import TokenRegistry
 from r2p_graph.settings import Settings
@@ -65,4 +76,5 @@ def create_app(settings: Settings, *, repository: Repository | None = None) -> F
     app.include_router(health.router)
     app.include_router(sparql.router)
     app.include_router(graph_store.router)
+    app.include_router(linked_data_router)
     return app
