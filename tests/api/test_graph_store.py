@@ -126,3 +126,24 @@ def test_an_empty_graph_exists_after_put(server: str, tokens: Tokens) -> None:
     assert triples(httpx.get(gs(server), params=graph)) == 0
     assert httpx.delete(gs(server), params=graph, headers=auth).status_code == 200
     assert httpx.get(gs(server), params=graph).status_code == 404
+
+
+def test_multipart_post_is_all_or_nothing(server: str, tokens: Tokens) -> None:
+    graph = {"graph": "https://w3id.org/r2p-graph/graph/gsp-multipart"}
+    auth = tokens.header("contributor")
+    good = "<http://e/a> <http://e/p> 1 ."
+    bad = "<http://e/a> <http://e/p> ."
+    files = {
+        "one": ("one.ttl", good, "text/turtle"),
+        "two": ("two.ttl", bad, "text/turtle"),
+    }
+    refused = httpx.post(gs(server), params=graph, files=files, headers=auth)
+    assert refused.status_code == 400
+    assert "two.ttl" in refused.json()["source"]
+    assert httpx.get(gs(server), params=graph).status_code == 404
+    files["two"] = ("two.nt", '<http://e/b> <http://e/p> "2" .', "application/n-triples")
+    created = httpx.post(gs(server), params=graph, files=files, headers=auth)
+    assert created.status_code == 201
+    assert triples(httpx.get(gs(server), params=graph)) == 2
+    odd = {"x": ("x.bin", "zzz", "application/octet-stream")}
+    assert httpx.post(gs(server), params=graph, files=odd, headers=auth).status_code == 415

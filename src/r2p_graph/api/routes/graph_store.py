@@ -3,7 +3,8 @@
 ``?graph=IRI`` names a graph, ``?default`` the default graph. ``GET``/``HEAD`` read it (404 when
 a named graph does not exist), ``PUT`` replaces it (201 when new, else 204), ``POST`` adds to it
 (201 when new, else 200), ``DELETE`` removes it (200);
-``POST`` without either parameter creates a new graph and answers 201 with its ``Location``.
+``POST`` without either parameter creates a new graph and answers 201 with its ``Location``;
+a ``POST`` body may also be ``multipart/form-data`` with one RDF document per part.
 Writes need a contributor token.
 """
 
@@ -11,9 +12,13 @@ from __future__ import annotations
 
 import io
 import uuid
+from email import policy
+from email.parser import BytesParser
+from typing import cast
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Request, Response
+from rdflib import URIRef
 from starlette.concurrency import run_in_threadpool
 
 from r2p_graph.api.auth import require
@@ -24,7 +29,9 @@ from r2p_graph.api.routes.sparql import read_body
 from r2p_graph.errors import InputError, UnknownFormatError
 from r2p_graph.ontology.namespaces import GRAPH_BASE
 from r2p_graph.services.tokens import Role
+from r2p_graph.services.validation import parse_rdf
 from r2p_graph.store import QueryDataset, RdfFormat, Repository
+from r2p_graph.store.repository import Quad
 
 router = APIRouter(tags=["Graph Store"])
 
@@ -33,6 +40,7 @@ READABLE = (RdfFormat.TURTLE, RdfFormat.N_TRIPLES, RdfFormat.RDF_XML, RdfFormat.
 
 _WHOLE_GRAPH = "CONSTRUCT WHERE { ?s ?p ?o }"
 WRITERS = [Depends(require(Role.CONTRIBUTOR))]
+MULTIPART = "multipart/form-data"
 
 
 def _target(request: Request, *, required: bool = True) -> tuple[bool, str | None]:
@@ -90,6 +98,34 @@ async def head_graph(request: Request, repo: RepositoryDep) -> Response:
     return await _read(request, repo, head=True)
 
 
+def form_parts(content_type: str, body: bytes) -> list[tuple[str, RdfFormat, bytes]]:
+    """The RDF documents of a ``multipart/form-data`` body: (part name, format, bytes).
+
+    >>> body = (b"--b\\r\\nContent-Disposition: form-data; name=x; filename=x.ttl\\r\\n"
+    ...         b"Content-Type: text/turtle\\r\\n\\r\\n<http://a> <http://b> 1 .\\r\\n--b--\\r\\n")
+    >>> [(name, fmt.name) for name, fmt, _ in form_parts("multipart/form-data; boundary=b", body)]
+    [('x.ttl', 'TURTLE')]
+    """
+    header = f"Content-Type: {content_type}\r\n\r\n".encode("latin-1")
+    message = BytesParser(policy=policy.HTTP).parsebytes(header + body)
+    if not message.is_multipart():
+        raise InputError("a multipart/form-data body needs a boundary and at least one part")
+    parts = []
+    for number, part in enumerate(message.iter_parts(), start=1):
+        name = part.get_filename() or part.get_param("name", header="content-disposition")
+        label = f"part {number}" + (f" ({name})" if name else "")
+        media_type = part.get_content_type()
+        try:
+            fmt = RdfFormat.from_name(media_type)
+        except UnknownFormatError as error:
+            raise UnsupportedMediaTypeError(f"{label}: {error.message}") from error
+        if fmt.is_dataset:
+            raise UnsupportedMediaTypeError(f"{label}: a graph is sent as a triple format")
+        data = part.get_payload(decode=True)
+        parts.append((str(name or label), fmt, data if isinstance(data, bytes) else b""))
+    return parts
+
+
 def _body_format(request: Request) -> RdfFormat:
     media_type = request.headers.get("content-type", "").split(";")[0].strip()
     if not media_type:
@@ -123,14 +159,26 @@ async def put_graph(request: Request, repo: RepositoryDep, settings: SettingsDep
 async def post_graph(request: Request, repo: RepositoryDep, settings: SettingsDep) -> Response:
     """Add the body's triples to the graph; without a graph, create one (201, ``Location``)."""
     given, graph = _target(request, required=False)
-    fmt = _body_format(request)
+    content_type = request.headers.get("content-type", "")
+    multipart = content_type.split(";")[0].strip().lower() == MULTIPART
+    fmt = None if multipart else _body_format(request)
     body = await read_body(request, settings.max_body_bytes)
     if not given:
         graph = f"{GRAPH_BASE}uploads/{uuid.uuid4()}"
 
     def run() -> bool:
         existed = graph is None or repo.graph_exists(graph)
-        repo.load(body, fmt, graph=graph, source_name="request body")
+        if fmt is not None:
+            repo.load(body, fmt, graph=graph, source_name="request body")
+        else:
+            # Every part is parsed before any is stored: all of them go in, or none.
+            target = None if graph is None else URIRef(graph)
+            quads = [
+                (s, p, o, target)
+                for name, part_format, data in form_parts(content_type, body)
+                for s, p, o in parse_rdf(data, part_format, source_name=name)
+            ]
+            repo.add(cast("list[Quad]", quads))
         return existed
 
     existed = await run_in_threadpool(run)
