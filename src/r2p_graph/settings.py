@@ -1,4 +1,8 @@
-"""r2p-graph's configuration: one settings object, read from ``R2P_*`` environment variables.
+"""r2p-graph's configuration: one settings object.
+
+Values come, most important first, from the command line, ``R2P_*`` environment variables, a
+``.env`` file, and a TOML file (``r2p-graph.toml`` in the working directory, or the file named by
+``R2P_CONFIG``), else the defaults.
 
 >>> Settings(data_dir=Path("/tmp/r2p")).data_dir
 PosixPath('/tmp/r2p')
@@ -6,19 +10,45 @@ PosixPath('/tmp/r2p')
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+CONFIG_FILE = "r2p-graph.toml"
 
 
 class Settings(BaseSettings):
     """Where r2p-graph keeps its data and how it behaves.
 
-    Each field can be set with an environment variable ``R2P_<FIELD>`` (``R2P_DATA_DIR``) or
-    in a ``.env`` file in the working directory; command-line options override both."""
+    Each field can be set with an environment variable ``R2P_<FIELD>`` (``R2P_DATA_DIR``), in a
+    ``.env`` file, or as ``field = value`` in the TOML file; command-line options override all."""
 
     model_config = SettingsConfigDict(env_prefix="R2P_", env_file=".env", extra="ignore")
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """Arguments, then the environment, then ``.env``, then the TOML file."""
+        toml_file = Path(os.environ.get("R2P_CONFIG", CONFIG_FILE))
+        return (
+            init_settings,
+            env_settings,
+            dotenv_settings,
+            TomlConfigSettingsSource(settings_cls, toml_file=toml_file),
+        )
 
     data_dir: Path = Field(
         default=Path("r2p-data"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -216,3 +217,16 @@ def test_validate_resolves_references_against_the_store(store: Path, tmp_path: P
     with_store = cli("validate", mou, data_dir=store)
     assert with_store.returncode == 0, with_store.stdout
     assert "conforms (0 violations, 0 warnings)" in with_store.stdout
+
+
+def test_bad_configuration_is_one_line(tmp_path: Path) -> None:
+    command = [*EXE, "serve", "--data-dir", str(tmp_path / "s")]
+    result = subprocess.run(
+        command,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env={**os.environ, "R2P_QUERY_TIMEOUT": "-1"},
+    )
+    assert_one_line_error(result, "configuration: query_timeout")

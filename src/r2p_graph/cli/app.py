@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Annotated, ParamSpec
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 
 from r2p_graph.cli import output
@@ -67,6 +68,12 @@ def _reports_errors(command: Callable[P, None]) -> Callable[P, None]:
             raise typer.Exit(2) from None
         except OSError as error:
             err.print(f"error: {error}", markup=False, highlight=False)
+            raise typer.Exit(2) from None
+        except ValidationError as error:
+            problems = "; ".join(
+                f"{'.'.join(map(str, e['loc'])) or 'settings'}: {e['msg']}" for e in error.errors()
+            )
+            err.print(f"error: configuration: {problems}", markup=False, highlight=False)
             raise typer.Exit(2) from None
 
     return wrapper
