@@ -1,5 +1,8 @@
 """Structured access logs: one JSON object per request on the ``r2p_graph.access`` logger.
 
+Written as a plain ASGI middleware: it only watches the response start and body go by, which
+costs a few microseconds, where a request/response middleware would copy every response.
+
 >>> record = access_record("GET", "/sparql", 200, 0.0123, client="127.0.0.1", size=512)
 >>> sorted(record)
 ['bytes', 'client', 'method', 'ms', 'path', 'status']
@@ -10,11 +13,18 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI
 
 log = logging.getLogger("r2p_graph.access")
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 
 def access_record(
@@ -37,23 +47,44 @@ def access_record(
     }
 
 
+class AccessLog:
+    """ASGI middleware that logs each HTTP request once its response is complete."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = 500
+        size = 0
+
+        async def watch(message: Message) -> None:
+            nonlocal status, size
+            if message["type"] == "http.response.start":
+                status = int(message["status"])
+            elif message["type"] == "http.response.body":
+                size += len(message.get("body", b""))
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watch)
+        finally:
+            if log.isEnabledFor(logging.INFO):
+                client = scope.get("client")
+                entry = access_record(
+                    scope["method"],
+                    scope["path"],
+                    status,
+                    time.perf_counter() - started,
+                    client=client[0] if client else None,
+                    size=size,
+                )
+                log.info(json.dumps(entry))
+
+
 def install(app: FastAPI) -> None:
     """Log every request as one JSON line when it has been answered."""
-
-    @app.middleware("http")
-    async def record(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        started = time.perf_counter()
-        response = await call_next(request)
-        length = response.headers.get("content-length")
-        entry = access_record(
-            request.method,
-            request.url.path,
-            response.status_code,
-            time.perf_counter() - started,
-            client=request.client.host if request.client else None,
-            size=int(length) if length and length.isdigit() else None,
-        )
-        log.info(json.dumps(entry))
-        return response
+    app.add_middleware(AccessLog)
