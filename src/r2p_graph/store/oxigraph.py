@@ -61,8 +61,8 @@ from r2p_graph.store.repository import (
     StoreStats,
 )
 from r2p_graph.store.results import OxAsk, OxGraph, OxSelect
-from r2p_graph.store.sparql_text import declares_dataset, mints_terms, replace_graph_update
-from r2p_graph.store.terms import RDF_FORMATS, graph_node, to_oxigraph
+from r2p_graph.store.sparql_text import mints_terms, replace_graph_update
+from r2p_graph.store.terms import RDF_FORMATS, dataset_options, graph_node, to_oxigraph
 
 log = logging.getLogger(__name__)
 
@@ -361,17 +361,7 @@ class OxigraphRepository(Repository):
         bindings: Mapping[str, Node] | None = None,
         base_iri: str | None = None,
     ) -> SelectResult | AskResult | GraphResult:
-        dataset = dataset or QueryDataset()
-        options: dict[str, object] = {}
-        if dataset.union_default:
-            # A query's own FROM / FROM NAMED decide its dataset; only without them is the
-            # default graph the union of all graphs.
-            if not declares_dataset(sparql):
-                options["use_default_graph_as_union"] = True
-        else:
-            options["default_graph"] = [graph_node(g) for g in dataset.default_graphs or ()]
-        if dataset.named_graphs is not None:
-            options["named_graphs"] = [ox.NamedNode(g) for g in dataset.named_graphs]
+        options = dataset_options(sparql, dataset or QueryDataset())
         if bindings:
             options["substitutions"] = {
                 ox.Variable(name): to_oxigraph(value) for name, value in bindings.items()

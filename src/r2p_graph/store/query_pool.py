@@ -40,8 +40,7 @@ from r2p_graph.errors import (
 from r2p_graph.store.formats import RdfFormat, ResultFormat
 from r2p_graph.store.parsing import sparql_syntax_error
 from r2p_graph.store.repository import CappedBuffer, QueryDataset, QueryForm
-from r2p_graph.store.sparql_text import declares_dataset
-from r2p_graph.store.terms import RDF_FORMATS, RESULT_FORMATS, graph_node
+from r2p_graph.store.terms import RDF_FORMATS, RESULT_FORMATS, dataset_options
 
 log = logging.getLogger(__name__)
 
@@ -287,14 +286,7 @@ def _serve(connection: Connection, snapshot: str) -> None:
 
 def _answer_job(store: ox.Store, job: QueryJob) -> tuple[QueryForm, bytes]:
     """Run one job in the worker: the answer's form and its serialisation."""
-    options: dict[str, object] = {}
-    if job.dataset.union_default:
-        if not declares_dataset(job.sparql):
-            options["use_default_graph_as_union"] = True
-    else:
-        options["default_graph"] = [graph_node(g) for g in job.dataset.default_graphs or ()]
-    if job.dataset.named_graphs is not None:
-        options["named_graphs"] = [ox.NamedNode(g) for g in job.dataset.named_graphs]
+    options = dataset_options(job.sparql, job.dataset)
     result = store.query(job.sparql, base_iri=job.base_iri, **options)  # type: ignore[arg-type]
     out = CappedBuffer(job.max_bytes)
     if isinstance(result, ox.QueryTriples):

@@ -14,7 +14,8 @@ from rdflib.term import BNode, Literal, URIRef
 
 from r2p_graph.errors import QueryEvaluationError
 from r2p_graph.store.formats import RdfFormat, ResultFormat
-from r2p_graph.store.repository import Node
+from r2p_graph.store.repository import Node, QueryDataset
+from r2p_graph.store.sparql_text import declares_dataset
 
 RDF_FORMATS: dict[RdfFormat, ox.RdfFormat] = {
     RdfFormat.TURTLE: ox.RdfFormat.TURTLE,
@@ -66,3 +67,22 @@ def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
 def graph_node(graph: str | None) -> ox.NamedNode | ox.DefaultGraph:
     """The graph IRI as an Oxigraph graph name; ``None`` is the default graph."""
     return ox.DefaultGraph() if graph is None else ox.NamedNode(graph)
+
+
+def dataset_options(sparql: str, dataset: QueryDataset) -> dict[str, object]:
+    """The keyword arguments of ``Store.query`` that give a query its dataset: a query's own
+    ``FROM`` / ``FROM NAMED`` decide it; without them, and without a protocol dataset, the
+    default graph is the union of all graphs.
+
+    >>> dataset_options("SELECT * WHERE { ?s ?p ?o }", QueryDataset())
+    {'use_default_graph_as_union': True}
+    """
+    options: dict[str, object] = {}
+    if dataset.union_default:
+        if not declares_dataset(sparql):
+            options["use_default_graph_as_union"] = True
+    else:
+        options["default_graph"] = [graph_node(g) for g in dataset.default_graphs or ()]
+    if dataset.named_graphs is not None:
+        options["named_graphs"] = [ox.NamedNode(g) for g in dataset.named_graphs]
+    return options
