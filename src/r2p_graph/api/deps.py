@@ -10,13 +10,13 @@ from r2p_graph.settings import Settings
 from r2p_graph.store import Repository
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     """The service's settings."""
     settings: Settings = request.app.state.settings
     return settings
 
 
-def get_repository(request: Request) -> Repository:
+async def get_repository(request: Request) -> Repository:
     """The repository the service answers from."""
     repo: Repository = request.app.state.repository
     return repo
