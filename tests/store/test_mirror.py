@@ -97,3 +97,24 @@ def test_mirror_is_built_when_an_existing_store_opens(tmp_path: Path) -> None:
         assert repo.wait_until_fresh(timeout=30)
         assert repo.reads_from_memory
         assert repo.count(G) == 1
+
+
+def test_consistent_reads_keep_one_copy_while_the_mirror_is_rebuilt(tmp_path: Path) -> None:
+    with OxigraphRepository.open(tmp_path / "s") as plain:
+        plain.load(b"<http://e/a> <http://e/p> [ <http://e/q> 1 ] .", RdfFormat.TURTLE, graph=G)
+    # Reopened with a mirror built from a dump: its blank nodes have labels of their own.
+    with OxigraphRepository.open(tmp_path / "s", read_from_memory=True) as repo:
+        assert repo.wait_until_fresh(timeout=30)
+        with repo.consistent_reads():
+            found = repo.query("SELECT ?b WHERE { <http://e/a> <http://e/p> ?b }")
+            assert isinstance(found, SelectResult)
+            (node,) = (row[0] for row in found.rows())
+            assert node is not None
+            # A write that mints terms sends the mirror off to be rebuilt.
+            repo.update(
+                f"INSERT {{ GRAPH <{G}> {{ ?s <http://e/r> ?n }} }} "
+                "WHERE { ?s ?p ?o BIND(BNODE() AS ?n) }"
+            )
+            inner = repo.query("SELECT ?b ?v WHERE { ?b <http://e/q> ?v }", bindings={"b": node})
+            assert isinstance(inner, SelectResult)
+            assert [str(row[1]) for row in inner.rows()] == ["1"]

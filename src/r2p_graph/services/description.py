@@ -205,6 +205,12 @@ VOCABULARIES: Final[Mapping[str, Vocabulary]] = {
 
 
 def describe(repo: Repository, iri: str) -> Description:
+    """The description of ``iri`` (see :func:`_describe`), read from one copy of the data."""
+    with repo.consistent_reads():
+        return _describe(repo, iri)
+
+
+def _describe(repo: Repository, iri: str) -> Description:
     """The description of ``iri``: its triples, the labels of what it links to and what links
     to it. ``MissingInputError`` when the store has no triple with ``iri`` as subject or
     object."""
@@ -245,6 +251,12 @@ def describe(repo: Repository, iri: str) -> Description:
 
 
 def vocabulary_document(repo: Repository, vocabulary: Vocabulary) -> Description:
+    """The document of ``vocabulary`` (see :func:`_vocabulary_document`), read from one copy."""
+    with repo.consistent_reads():
+        return _vocabulary_document(repo, vocabulary)
+
+
+def _vocabulary_document(repo: Repository, vocabulary: Vocabulary) -> Description:
     """The document of ``vocabulary``: its named graph (less other vocabularies' terms) and the
     labels of the properties and values it uses. ``MissingInputError`` when it is not loaded."""
     graph_iri = URIRef(vocabulary.graph)

@@ -20,7 +20,8 @@ import contextlib
 import logging
 import re
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
@@ -100,6 +101,7 @@ class OxigraphRepository(Repository):
         self._store = store
         self.path = path
         self._write_lock = threading.RLock()
+        self._pinned = threading.local()
         mirror = MemoryMirror(store) if read_from_memory and path is not None else None
         pool = None
         if query_workers > 0:
@@ -159,8 +161,25 @@ class OxigraphRepository(Repository):
         return True if mirror is None else mirror.wait_until_fresh(timeout)
 
     def _reader(self) -> ox.Store:
+        pinned: ox.Store | None = getattr(self._pinned, "store", None)
+        if pinned is not None:
+            return pinned
         mirror = self._replicas.reader()
         return mirror if mirror is not None else self._store
+
+    @contextmanager
+    def consistent_reads(self) -> Iterator[None]:
+        """As :meth:`Repository.consistent_reads`: the copy read at the start (the mirror or
+        the disk store) is kept for this thread until the block ends, even if the mirror is
+        replaced meanwhile."""
+        if getattr(self._pinned, "store", None) is not None:
+            yield
+            return
+        self._pinned.store = self._reader()
+        try:
+            yield
+        finally:
+            self._pinned.store = None
 
     # -- writing ---------------------------------------------------------------------------
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import io
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
@@ -233,6 +234,13 @@ class Repository(ABC):
         fmt = graph_format if result.form is QueryForm.GRAPH else select_format
         buffer.serialize(lambda out: result.serialize(out, fmt))
         return result.form, buffer.getvalue()
+
+    @contextmanager
+    def consistent_reads(self) -> Iterator[None]:
+        """Within this block, the queries of this thread read one and the same copy of the
+        data, so that blank nodes found by one query can be bound in the next (blank node
+        labels are only meaningful within one copy). This implementation has one copy."""
+        yield
 
     @abstractmethod
     def update(self, sparql: str, *, base_iri: str | None = None) -> None:
