@@ -28,6 +28,7 @@ from typing import Any, Final
 
 from r2p_bench.data import Dataset, make_dataset, triples_per_organisation
 from r2p_bench.model import WorkerResult
+from r2p_bench.provenance import git_revision, machine
 from r2p_bench.report import SizeResult, render
 from r2p_bench.workers import LOAD_KINDS, QUERY_KINDS, run_worker
 
@@ -108,47 +109,16 @@ def bench_size(target: int, root: Path, per_org: float, args: argparse.Namespace
     return SizeResult(dataset, load_runs, backends)
 
 
-def _git_revision() -> str:
-    try:
-        rev = subprocess.run(
-            ["git", "-C", str(HERE), "rev-parse", "--short", "HEAD"],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-        dirty = subprocess.run(
-            ["git", "-C", str(HERE), "status", "--porcelain", "--untracked-files=no"],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
-    return f"{rev}{' with uncommitted changes' if dirty else ''}"
-
-
 def machine_info(now: dt.datetime) -> dict[str, str]:
     """Where and with what the benchmark ran."""
-    cpu = "unknown CPU"
-    memory = "unknown memory"
-    with Path("/proc/cpuinfo").open(encoding="utf-8") as cpuinfo:
-        for line in cpuinfo:
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    with Path("/proc/meminfo").open(encoding="utf-8") as meminfo:
-        for line in meminfo:
-            if line.startswith("MemTotal:"):
-                memory = f"{int(line.split()[1]) / 2**20:.1f} GiB RAM"
-                break
-    cpus = len(os.sched_getaffinity(0))
     software = (
         f"Python {platform.python_version()}, r2p-graph {version('r2p-graph')} "
-        f"(git {_git_revision()}), pyoxigraph {version('pyoxigraph')}, rdflib {version('rdflib')}"
+        f"(git {git_revision(HERE)}), pyoxigraph {version('pyoxigraph')}, "
+        f"rdflib {version('rdflib')}"
     )
     return {
         "date": now.strftime("%Y-%m-%d %H:%M UTC"),
-        "machine": f"{cpus} CPUs ({cpu}), {memory}, {platform.system()} {platform.release()}",
+        "machine": machine(),
         "software": software,
         "load_start": f"{os.getloadavg()[0]:.2f}",
     }

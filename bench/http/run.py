@@ -47,6 +47,7 @@ BENCH: Final = HERE.parent
 sys.path.append(str(BENCH))  # after bench/http, so that `import run` finds this file
 
 from r2p_bench.data import Dataset, make_dataset, triples_per_organisation  # noqa: E402
+from r2p_bench.provenance import git_revision, machine  # noqa: E402
 
 GRAPH: Final = "https://w3id.org/r2p-graph/graph/synthetic"
 ORGANISATION: Final = "https://w3id.org/r2p-graph/id/synthetic/organization/"
@@ -773,32 +774,7 @@ def document_of(
 
 def machine_info(now: dt.datetime) -> dict[str, str]:
     """Where and with what the benchmark ran."""
-    cpu = "unknown CPU"
-    memory = "unknown memory"
-    for line in Path("/proc/cpuinfo").read_text().splitlines():
-        if line.startswith("model name"):
-            cpu = line.split(":", 1)[1].strip()
-            break
-    for line in Path("/proc/meminfo").read_text().splitlines():
-        if line.startswith("MemTotal:"):
-            memory = f"{int(line.split()[1]) / 2**20:.1f} GiB RAM"
-            break
-    try:
-        rev = subprocess.run(
-            ["git", "-C", str(HERE), "rev-parse", "--short", "HEAD"],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-        dirty = subprocess.run(
-            ["git", "-C", str(HERE), "status", "--porcelain", "--untracked-files=no"],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-        revision = f"{rev}{' with uncommitted changes' if dirty else ''}"
-    except (OSError, subprocess.CalledProcessError):
-        revision = "unknown"
+    revision = git_revision(HERE)
     oxigraph = subprocess.run(
         [executable("oxigraph"), "--version"], capture_output=True, text=True, check=False
     ).stdout.strip()
@@ -810,8 +786,7 @@ def machine_info(now: dt.datetime) -> dict[str, str]:
         revision = f"{revision}; r2p_graph imported from {source} (PYTHONPATH)"
     return {
         "date": now.strftime("%Y-%m-%d %H:%M UTC"),
-        "machine": f"{len(os.sched_getaffinity(0))} CPUs ({cpu}), {memory}, "
-        f"{platform.system()} {platform.release()}",
+        "machine": machine(),
         "software": f"Python {platform.python_version()}, r2p-graph {version('r2p-graph')} "
         f"(git {revision}), pyoxigraph {version('pyoxigraph')}, {oxigraph} (server), "
         f"fastapi {version('fastapi')}, uvicorn {version('uvicorn')}, httpx {version('httpx')} "
