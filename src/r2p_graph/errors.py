@@ -83,7 +83,3 @@ class QueryTimeoutError(R2PError):
 
 class StoreError(R2PError):
     """The store could not be opened or written (locked, read-only, disk full)."""
-
-
-class InconsistentDataError(R2PError):
-    """Data would make the knowledge graph logically inconsistent with the ontology."""

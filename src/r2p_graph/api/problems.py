@@ -11,7 +11,6 @@ from fastapi.responses import JSONResponse
 
 from r2p_graph.api.auth import ForbiddenError, UnauthorizedError
 from r2p_graph.errors import (
-    InconsistentDataError,
     InputError,
     MissingInputError,
     QueryEvaluationError,
@@ -51,7 +50,6 @@ _STATUS: tuple[tuple[type[R2PError], int, str], ...] = (
     (MissingInputError, 404, "Not Found"),
     (InputError, 400, "Bad Request"),
     (QueryEvaluationError, 400, "Query could not be evaluated"),
-    (InconsistentDataError, 422, "Inconsistent data"),
     (QueryTimeoutError, 503, "Query stopped"),
     (StoreError, 503, "Store unavailable"),
     (R2PError, 500, "Internal error"),

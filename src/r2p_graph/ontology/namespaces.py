@@ -85,12 +85,3 @@ def local_iri(kind: str, slug: str) -> str:
     if not (_SLUG.match(kind) and _SLUG.match(slug)):
         raise ValueError(f"not a valid local IRI part: {kind!r}/{slug!r}")
     return f"{ID_BASE}{kind}/{slug}"
-
-
-def is_local(iri: str) -> bool:
-    """Whether ``iri`` is one r2p-graph mints for described things.
-
-    >>> is_local("https://w3id.org/r2p-graph/id/country/HU"), is_local("http://example.org/x")
-    (True, False)
-    """
-    return iri.startswith(ID_BASE)

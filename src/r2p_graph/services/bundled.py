@@ -31,9 +31,3 @@ def load_bundled(repo: Repository, *, replace: bool = False) -> list[BundledSour
         repo.load(source.path, RdfFormat.TURTLE, graph=source.graph, source_name=source.path.name)
         loaded.append(source)
     return loaded
-
-
-def missing_bundled(repo: Repository) -> list[BundledSource]:
-    """The bundled sources whose named graph the repository does not hold."""
-    present = set(repo.named_graphs())
-    return [s for s in BUNDLED_SOURCES if s.graph not in present]

@@ -16,7 +16,7 @@ from pathlib import Path
 import owlready2
 from rdflib import Graph
 
-from r2p_graph.errors import InconsistentDataError, R2PError
+from r2p_graph.errors import R2PError
 from r2p_graph.ontology.bundle import SourceKind, sources_of_kind
 
 
@@ -87,13 +87,3 @@ def check_consistency(graph: Graph) -> ReasonerReport:
         triples=len(graph),
         seconds=time.perf_counter() - started,
     )
-
-
-def require_consistent(graph: Graph) -> None:
-    """``InconsistentDataError`` unless HermiT finds ``graph`` consistent with no empty class."""
-    report = check_consistency(graph)
-    if not report.consistent:
-        raise InconsistentDataError("the data contradicts the ontology (HermiT: inconsistent)")
-    if report.unsatisfiable:
-        names = ", ".join(report.unsatisfiable)
-        raise InconsistentDataError(f"classes that can have no instance: {names}")

@@ -18,7 +18,6 @@ A report *conforms* when it has no violation; warnings are reported but do not b
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from functools import cache
@@ -212,11 +211,3 @@ def _show(node: Node | None) -> str | None:
     if isinstance(node, BNode):
         return "_:" + str(node)
     return str(node)
-
-
-def summarize(reports: Sequence[ValidationReport]) -> tuple[int, int]:
-    """Total violations and warnings over several reports."""
-    return (
-        sum(len(r.violations) for r in reports),
-        sum(len(r.warnings) for r in reports),
-    )
