@@ -31,7 +31,7 @@ from rdflib.term import BNode, Node, URIRef
 from r2p_graph.ontology.bundle import SHAPES_FILE, BundledSource, SourceKind, sources_of_kind
 from r2p_graph.ontology.namespaces import R2P
 from r2p_graph.services.context import GraphContext, ValidationContext
-from r2p_graph.store import OxigraphRepository
+from r2p_graph.store import read_triples
 from r2p_graph.store.formats import RdfFormat
 from r2p_graph.store.repository import GraphResult, Repository
 
@@ -103,9 +103,10 @@ def parse_rdf(source: Path | bytes, fmt: RdfFormat, *, source_name: str | None =
 
     ``RdfSyntaxError`` with line and column when it is malformed; ``MissingInputError`` when
     the file does not exist."""
-    with OxigraphRepository.in_memory() as scratch:
-        scratch.load(source, fmt, source_name=source_name)
-        return repository_graph(scratch)
+    graph = Graph()
+    for triple in read_triples(source, fmt, source_name=source_name or "input"):
+        graph.add(triple)
+    return graph
 
 
 @cache

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from r2p_graph.store.formats import RdfFormat, ResultFormat
 from r2p_graph.store.oxigraph import OxigraphRepository
-from r2p_graph.store.parsing import check_syntax
+from r2p_graph.store.parsing import check_syntax, read_triples
 from r2p_graph.store.repository import (
     AskResult,
     GraphResult,
@@ -33,6 +33,7 @@ __all__ = [
     "StoreStats",
     "check_syntax",
     "open_repository",
+    "read_triples",
 ]
 
 

@@ -19,8 +19,8 @@ import pyoxigraph as ox
 
 from r2p_graph.errors import Location, MissingInputError, RdfSyntaxError, SparqlSyntaxError
 from r2p_graph.store.formats import RdfFormat
-from r2p_graph.store.repository import Progress
-from r2p_graph.store.terms import RDF_FORMATS
+from r2p_graph.store.repository import Progress, Triple
+from r2p_graph.store.terms import RDF_FORMATS, to_rdflib
 
 _SPARQL_POSITION = re.compile(r"error at (\d+):(\d+)")
 _PARSER_POSITION = re.compile(
@@ -125,6 +125,18 @@ def parse_quads(
     if target is None:
         return quads
     return [ox.Quad(q.subject, q.predicate, q.object, target) for q in quads]
+
+
+def read_triples(
+    source: Path | bytes | BinaryIO, fmt: RdfFormat, *, source_name: str = "input"
+) -> list[Triple]:
+    """The triples of one document (graph names dropped) as rdflib terms, without a store.
+
+    >>> [str(t[2]) for t in read_triples(b"<http://a> <http://b> 'c' .", RdfFormat.TURTLE)]
+    ['c']
+    """
+    quads = parse_quads(source, fmt, source_name=source_name)
+    return [(to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)) for q in quads]
 
 
 def _read_quads(source: bytes | BinaryIO, fmt: RdfFormat, base_iri: str | None) -> list[ox.Quad]:
