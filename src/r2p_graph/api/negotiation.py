@@ -10,6 +10,7 @@ True
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -63,7 +64,9 @@ class _Range:
         return 0 if self.media_type in ("*/*", "*") else 1 if self.media_type.endswith("/*") else 2
 
 
-def _ranges(accept: str) -> list[_Range]:
+@functools.lru_cache(maxsize=256)
+def _ranges(accept: str) -> tuple[_Range, ...]:
+    # Clients send the same few Accept headers again and again: each is parsed once.
     ranges = []
     for order, part in enumerate(accept.split(",")):
         fields = [f.strip() for f in part.split(";")]
@@ -79,7 +82,7 @@ def _ranges(accept: str) -> list[_Range]:
                 except ValueError:
                     quality = 0.0
         ranges.append(_Range(media_type, quality, order))
-    return ranges
+    return tuple(ranges)
 
 
 def _media_types(fmt: Format) -> tuple[str, ...]:

@@ -425,6 +425,35 @@ class OxigraphRepository(Repository):
             )
         return answered
 
+    async def answer_async(
+        self,
+        sparql: str,
+        *,
+        dataset: QueryDataset | None,
+        select_format: ResultFormat,
+        graph_format: RdfFormat,
+        max_bytes: int | None = None,
+        base_iri: str | None = None,
+    ) -> tuple[QueryForm, bytes]:
+        """As :meth:`answer`, awaited on the running event loop: with query workers, the answer
+        is awaited from a free worker without any thread (see
+        :meth:`~r2p_graph.store.query_pool.QueryPool.run_async`); without, in a thread."""
+        if self._replicas.pool is None:
+            return await super().answer_async(
+                sparql,
+                dataset=dataset,
+                select_format=select_format,
+                graph_format=graph_format,
+                max_bytes=max_bytes,
+                base_iri=base_iri,
+            )
+        job = QueryJob(
+            sparql, dataset or QueryDataset(), select_format, graph_format, max_bytes, base_iri
+        )
+        answered = await self._replicas.answer_async(job)
+        assert answered is not None  # there is a pool
+        return answered
+
     def _snapshot_to(self, path: Path) -> None:
         self._store.dump(str(path), ox.RdfFormat.N_QUADS)
 

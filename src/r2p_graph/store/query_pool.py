@@ -5,6 +5,9 @@ each worker holds its own in-memory copy of the store, made from an N-Quads snap
 store and kept equal to it by replaying every write, in order, after the disk has committed it.
 A query goes to an idle worker; if no answer comes before the deadline, the worker is killed (its
 CPU is freed at once), a fresh one is started, and the caller gets :class:`QueryTimeoutError`.
+The server awaits answers on its event loop (:meth:`QueryPool.run_async`): the worker's socket
+wakes the loop when the answer arrives, so a request costs no thread hand-over
+(:mod:`r2p_graph.store.channel`).
 Writes that cannot be replayed exactly (bulk loads, updates that mint terms) retire every worker;
 new ones start from a new snapshot.
 
@@ -14,17 +17,19 @@ with many threads.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import multiprocessing
 import queue
+import socket
 import tempfile
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import cast
 
 import pyoxigraph as ox
 
@@ -37,6 +42,7 @@ from r2p_graph.errors import (
     SparqlSyntaxError,
     StoreError,
 )
+from r2p_graph.store.channel import Channel
 from r2p_graph.store.formats import RdfFormat, ResultFormat
 from r2p_graph.store.parsing import sparql_syntax_error
 from r2p_graph.store.repository import CappedBuffer, QueryDataset, QueryForm
@@ -59,29 +65,66 @@ class QueryJob:
     max_bytes: int | None = None
     base_iri: str | None = None
 
+    def to_message(self) -> tuple[object, ...]:
+        """The job as plain values: a worker rebuilds it faster than it would unpickle the
+        enums and dataclasses themselves, which counts on a query of a few microseconds.
+
+        >>> job = QueryJob("ASK {}", QueryDataset(), ResultFormat.CSV, RdfFormat.TURTLE)
+        >>> QueryJob.from_message(job.to_message()) == job
+        True
+        """
+        defaults, named = self.dataset.default_graphs, self.dataset.named_graphs
+        return (
+            self.sparql,
+            None if defaults is None else tuple(defaults),
+            None if named is None else tuple(named),
+            self.select_format.name,
+            self.graph_format.name,
+            self.max_bytes,
+            self.base_iri,
+        )
+
+    @classmethod
+    def from_message(cls, message: tuple[object, ...]) -> QueryJob:
+        """The job that :meth:`to_message` gave ``message`` for."""
+        sparql, defaults, named, select_format, graph_format, max_bytes, base_iri = message
+        assert isinstance(sparql, str) and isinstance(select_format, str)
+        assert isinstance(graph_format, str)
+        assert max_bytes is None or isinstance(max_bytes, int)
+        assert base_iri is None or isinstance(base_iri, str)
+        dataset = QueryDataset(
+            default_graphs=cast("tuple[str | None, ...] | None", defaults),
+            named_graphs=cast("tuple[str, ...] | None", named),
+        )
+        return cls(
+            sparql,
+            dataset,
+            ResultFormat[select_format],
+            RdfFormat[graph_format],
+            max_bytes,
+            base_iri,
+        )
+
 
 class _Worker:
     def __init__(self, context: multiprocessing.context.SpawnContext, snapshot: Path) -> None:
-        parent, child = context.Pipe()
-        self.connection: Connection = parent
+        self.channel, child = Channel.pair()
         self.process = context.Process(
-            target=_serve, args=(child, str(snapshot)), name="r2p-query-worker", daemon=True
+            target=_serve, args=(child.socket, str(snapshot)), name="r2p-query-worker", daemon=True
         )
         self.process.start()
         child.close()
-        self.send_lock = threading.Lock()
         self.retired = False
 
     def send(self, message: tuple[object, ...]) -> None:
-        with self.send_lock:
-            self.connection.send(message)
+        self.channel.send(message)
 
     def kill(self) -> None:
         with contextlib.suppress(Exception):
             self.process.kill()
             self.process.join(5)
         with contextlib.suppress(Exception):
-            self.connection.close()
+            self.channel.close()
 
 
 class QueryPool:
@@ -118,7 +161,9 @@ class QueryPool:
                 time.sleep(0.01)
 
     def run(self, job: QueryJob) -> tuple[QueryForm, bytes]:
-        """Answer ``job`` in a worker within the deadline; ``QueryTimeoutError`` otherwise."""
+        """Answer ``job`` in a worker within the deadline; ``QueryTimeoutError`` otherwise.
+
+        Blocks the calling thread, also while it waits for a worker to become free."""
         started = time.monotonic()
         try:
             worker = self._idle.get(timeout=self._deadline)
@@ -128,18 +173,39 @@ class QueryPool:
             ) from None
         left = self._deadline - (time.monotonic() - started)
         try:
-            worker.send(("query", job))
-            answered = worker.connection.poll(max(left, 0.0))
-            reply = worker.connection.recv() if answered else None
+            worker.send(("query", job.to_message()))
+            reply = worker.channel.receive(timeout=max(left, 0.0))
+        except TimeoutError:
+            self._stop(worker)
+            raise self._timeout() from None
         except (OSError, EOFError) as error:
-            self._replace(worker)
+            self._stop(worker)
             raise StoreError(f"a query worker failed: {error}") from error
-        if reply is None:
-            log.warning("query stopped after %.1f s deadline; replacing its worker", self._deadline)
-            self._replace(worker)
-            raise QueryTimeoutError(
-                f"the query ran longer than the {self._deadline:g} s limit and was stopped"
-            )
+        self._release(worker)
+        return _result(reply)
+
+    async def run_async(self, job: QueryJob) -> tuple[QueryForm, bytes]:
+        """As :meth:`run`, awaited on the running event loop: when a worker is free, the job is
+        sent to it and its answer awaited without any thread; otherwise :meth:`run` waits for
+        one in a thread."""
+        try:
+            worker = self._idle.get_nowait()
+        except queue.Empty:
+            return await asyncio.to_thread(self.run, job)
+        try:
+            worker.send(("query", job.to_message()))
+            reply = await worker.channel.receive_async(timeout=self._deadline)
+        except TimeoutError:
+            self._stop(worker)
+            raise self._timeout() from None
+        except (OSError, EOFError) as error:
+            self._stop(worker)
+            raise StoreError(f"a query worker failed: {error}") from error
+        except BaseException:
+            # Cancelled (the client went away): the answer on its way would be read by the
+            # next job, so the worker goes.
+            self._stop(worker)
+            raise
         self._release(worker)
         return _result(reply)
 
@@ -194,7 +260,7 @@ class QueryPool:
 
     def _await_ready(self, worker: _Worker) -> None:
         try:
-            message = worker.connection.recv()
+            message = worker.channel.receive()
         except (OSError, EOFError):
             log.exception("a query worker died while loading its snapshot")
             return
@@ -208,6 +274,19 @@ class QueryPool:
             worker.kill()
         else:
             self._idle.put(worker)
+
+    def _timeout(self) -> QueryTimeoutError:
+        log.warning("query stopped after %.1f s deadline; replacing its worker", self._deadline)
+        return QueryTimeoutError(
+            f"the query ran longer than the {self._deadline:g} s limit and was stopped"
+        )
+
+    def _stop(self, worker: _Worker) -> None:
+        """Kill ``worker`` now (its CPU is freed at once); start its successor in a thread,
+        since that takes a snapshot of the store."""
+        with contextlib.suppress(Exception):
+            worker.process.kill()
+        threading.Thread(target=self._replace, args=(worker,), daemon=True).start()
 
     def _replace(self, worker: _Worker) -> None:
         """Kill ``worker`` and start one in its place from the store as it is now."""
@@ -234,11 +313,13 @@ class QueryPool:
             self._idle.put(worker)
 
 
-def _result(reply: tuple[object, ...]) -> tuple[QueryForm, bytes]:
+def _result(reply: object) -> tuple[QueryForm, bytes]:
+    if not isinstance(reply, tuple) or not reply:
+        raise StoreError(f"a query worker sent a message out of protocol: {reply!r:.80}")
     if reply[0] == "ok":
         form, content = reply[1], reply[2]
-        assert isinstance(form, QueryForm) and isinstance(content, bytes)
-        return form, content
+        assert isinstance(form, str) and isinstance(content, bytes)
+        return QueryForm(form), content
     kind, message, line, column = reply[1], str(reply[2]), reply[3], reply[4]
     error: R2PError
     if kind == "too-large":
@@ -255,23 +336,25 @@ def _result(reply: tuple[object, ...]) -> tuple[QueryForm, bytes]:
     raise error
 
 
-def _serve(connection: Connection, snapshot: str) -> None:
+def _serve(sock: socket.socket, snapshot: str) -> None:
     """The worker's loop: load the snapshot, then answer queries and apply replayed writes."""
+    connection = Channel(sock)
     store = ox.Store()
     store.bulk_load(path=snapshot, format=ox.RdfFormat.N_QUADS)
     connection.send(("ready",))
     while True:
         try:
-            message = connection.recv()
+            message = connection.receive()
         except (EOFError, OSError):
             return
+        assert isinstance(message, tuple)
         if message[0] == "replay":
             _apply(store, message[1])
             continue
-        job: QueryJob = message[1]
+        job = QueryJob.from_message(message[1])
         try:
             form, content = _answer_job(store, job)
-            connection.send(("ok", form, content))
+            connection.send(("ok", form.value, content))
         except ResultTooLargeError as error:
             connection.send(("error", "too-large", error.message, None, None))
         except SyntaxError as error:

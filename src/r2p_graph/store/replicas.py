@@ -76,6 +76,10 @@ class Replicas:
         """The answer from a query worker, or ``None`` when there is no pool."""
         return None if self.pool is None else self.pool.run(job)
 
+    async def answer_async(self, job: QueryJob) -> tuple[QueryForm, bytes] | None:
+        """As :meth:`answer`, awaited on the running event loop."""
+        return None if self.pool is None else await self.pool.run_async(job)
+
     def close(self) -> None:
         """Stop the workers and drop the mirror."""
         if self.pool is not None:

@@ -13,6 +13,8 @@ engine's transaction for speed and restores atomicity itself (see its docstring)
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import io
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -234,6 +236,30 @@ class Repository(ABC):
         fmt = graph_format if result.form is QueryForm.GRAPH else select_format
         buffer.serialize(lambda out: result.serialize(out, fmt))
         return result.form, buffer.getvalue()
+
+    async def answer_async(
+        self,
+        sparql: str,
+        *,
+        dataset: QueryDataset | None,
+        select_format: ResultFormat,
+        graph_format: RdfFormat,
+        max_bytes: int | None = None,
+        base_iri: str | None = None,
+    ) -> tuple[QueryForm, bytes]:
+        """As :meth:`answer`, awaited on the running event loop; this one runs :meth:`answer`
+        in a thread, so the loop goes on serving meanwhile."""
+        return await asyncio.to_thread(
+            functools.partial(
+                self.answer,
+                sparql,
+                dataset=dataset,
+                select_format=select_format,
+                graph_format=graph_format,
+                max_bytes=max_bytes,
+                base_iri=base_iri,
+            )
+        )
 
     @contextmanager
     def consistent_reads(self) -> Iterator[None]:

@@ -16,6 +16,7 @@ Results are negotiated with ``Accept`` (q-values honoured) or chosen with ``form
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from urllib.parse import parse_qs
 
@@ -120,24 +121,21 @@ async def _answer(
     if select_format is None and graph_format is None:
         raise NotAcceptableError(_not_acceptable(SELECT_FORMATS + GRAPH_FORMATS))
 
-    def run() -> tuple[bytes, Format]:
-        form, content = repo.answer(
-            query,
-            dataset=dataset,
-            select_format=select_format
-            if isinstance(select_format, ResultFormat)
-            else ResultFormat.JSON,
-            graph_format=graph_format if isinstance(graph_format, RdfFormat) else RdfFormat.TURTLE,
-            max_bytes=max_bytes,
-            base_iri=_endpoint(request),
+    form, content = await repo.answer_async(
+        query,
+        dataset=dataset,
+        select_format=select_format
+        if isinstance(select_format, ResultFormat)
+        else ResultFormat.JSON,
+        graph_format=graph_format if isinstance(graph_format, RdfFormat) else RdfFormat.TURTLE,
+        max_bytes=max_bytes,
+        base_iri=_endpoint(request),
+    )
+    fmt = graph_format if form is QueryForm.GRAPH else select_format
+    if fmt is None:
+        raise NotAcceptableError(
+            _not_acceptable(GRAPH_FORMATS if form is QueryForm.GRAPH else SELECT_FORMATS)
         )
-        fmt = graph_format if form is QueryForm.GRAPH else select_format
-        if fmt is None:
-            offered = GRAPH_FORMATS if form is QueryForm.GRAPH else SELECT_FORMATS
-            raise NotAcceptableError(_not_acceptable(offered))
-        return content, fmt
-
-    content, fmt = await run_in_threadpool(run)
     return Response(content, media_type=_content_type(fmt), headers={"Vary": "Accept"})
 
 
@@ -169,7 +167,20 @@ def _service_description(request: Request) -> Response:
 
 def _endpoint(request: Request) -> str:
     """The endpoint's own URL: the base IRI of relative IRIs in queries and updates."""
-    return str(request.url.replace(query="", fragment=""))
+    scope = request.scope
+    return _endpoint_of(
+        scope["scheme"], request.headers.get("host"), scope.get("root_path", ""), scope["path"]
+    )
+
+
+@functools.lru_cache(maxsize=64)
+def _endpoint_of(scheme: str, host: str | None, root_path: str, path: str) -> str:
+    # Building a URL object per request costs more than the simple queries it serves; the
+    # parts that make the endpoint's URL are few and repeat.
+    headers = [(b"host", host.encode("latin-1"))] if host is not None else []
+    scope: dict[str, object] = {"type": "http", "scheme": scheme, "root_path": root_path}
+    scope |= {"path": path, "query_string": b"", "headers": headers, "server": None}
+    return str(Request(scope).url)
 
 
 def _dataset(defaults: Sequence[str] | None, named: Sequence[str] | None) -> QueryDataset | None:
