@@ -95,3 +95,19 @@ def test_a_cancelled_request_does_not_leave_its_answer_for_the_next_one(pool: Qu
     content = asyncio.run(cancel_then_ask())
     for n in range(6):
         assert f"label {n}".encode() in content
+
+
+def test_waiting_for_a_free_worker_counts_against_the_deadline(pool: QueryPool) -> None:
+    async def crowd() -> list[object]:
+        runaways = [asyncio.create_task(pool.run_async(job(RUNAWAY))) for _ in range(2)]
+        await asyncio.sleep(0.2)  # both workers are busy now
+        waiting = asyncio.create_task(pool.run_async(label_of(1)))
+        return await asyncio.gather(*runaways, waiting, return_exceptions=True)
+
+    started = time.monotonic()
+    outcomes = asyncio.run(crowd())
+    assert time.monotonic() - started < 1.5 + 1.0
+    assert all(isinstance(outcome, QueryTimeoutError) for outcome in outcomes)
+    assert "no query worker became free" in str(outcomes[2])
+    _, content = asyncio.run(pool.run_async(label_of(2)))  # the pool has recovered
+    assert labels(content) == ["label 2"]

@@ -64,9 +64,7 @@ class _Range:
         return 0 if self.media_type in ("*/*", "*") else 1 if self.media_type.endswith("/*") else 2
 
 
-@functools.lru_cache(maxsize=256)
 def _ranges(accept: str) -> tuple[_Range, ...]:
-    # Clients send the same few Accept headers again and again: each is parsed once.
     ranges = []
     for order, part in enumerate(accept.split(",")):
         fields = [f.strip() for f in part.split(";")]
@@ -95,6 +93,12 @@ def choose(accept: str | None, offered: Sequence[Format]) -> Format | None:
 
     Each offered format gets the quality of the most specific range that matches it; ties go
     to the earlier range in the header, then to the earlier offered format."""
+    return _choose(accept, tuple(offered))
+
+
+# Clients send the same few Accept headers again and again: each is weighed once.
+@functools.lru_cache(maxsize=512)
+def _choose(accept: str | None, offered: tuple[Format, ...]) -> Format | None:
     if not accept or not accept.strip():
         return offered[0]
     ranges = _ranges(accept)

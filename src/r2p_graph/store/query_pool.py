@@ -18,6 +18,7 @@ with many threads.
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import logging
 import multiprocessing
@@ -146,6 +147,11 @@ class QueryPool:
         self._deadline = deadline
         self._context = multiprocessing.get_context("spawn")
         self._idle: queue.Queue[_Worker] = queue.Queue()
+        # Coroutines waiting for a worker, served before the idle queue; both under _idle_lock.
+        self._waiters: collections.deque[
+            tuple[asyncio.AbstractEventLoop, asyncio.Future[_Worker]]
+        ] = collections.deque()
+        self._idle_lock = threading.Lock()
         self._workers: list[_Worker] = []
         self._lock = threading.Lock()
         self._folder = tempfile.TemporaryDirectory(prefix="r2p-query-pool-")
@@ -185,16 +191,15 @@ class QueryPool:
         return _result(reply)
 
     async def run_async(self, job: QueryJob) -> tuple[QueryForm, bytes]:
-        """As :meth:`run`, awaited on the running event loop: when a worker is free, the job is
-        sent to it and its answer awaited without any thread; otherwise :meth:`run` waits for
-        one in a thread."""
-        try:
-            worker = self._idle.get_nowait()
-        except queue.Empty:
-            return await asyncio.to_thread(self.run, job)
+        """As :meth:`run`, awaited on the running event loop without any thread: the loop is
+        woken when a worker becomes free and when its answer arrives."""
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        worker = await self._free_worker()
+        left = self._deadline - (loop.time() - started)
         try:
             worker.send(("query", job.to_message()))
-            reply = await worker.channel.receive_async(timeout=self._deadline)
+            reply = await worker.channel.receive_async(timeout=max(left, 0.0))
         except TimeoutError:
             self._stop(worker)
             raise self._timeout() from None
@@ -208,6 +213,22 @@ class QueryPool:
             raise
         self._release(worker)
         return _result(reply)
+
+    async def _free_worker(self) -> _Worker:
+        """An idle worker, waiting for one on the loop up to the deadline."""
+        loop = asyncio.get_running_loop()
+        with self._idle_lock:
+            try:
+                return self._idle.get_nowait()
+            except queue.Empty:
+                waiter: asyncio.Future[_Worker] = loop.create_future()
+                self._waiters.append((loop, waiter))
+        try:
+            return await asyncio.wait_for(waiter, self._deadline)
+        except TimeoutError:
+            raise QueryTimeoutError(
+                f"no query worker became free within {self._deadline:g} s; try again later"
+            ) from None
 
     def replay(self, message: tuple[object, ...]) -> None:
         """Send a write the disk has committed to every live worker, in commit order."""
@@ -265,7 +286,7 @@ class QueryPool:
             log.exception("a query worker died while loading its snapshot")
             return
         if message == ("ready",) and not worker.retired and not self._closed:
-            self._idle.put(worker)
+            self._make_idle(worker)
         elif worker.retired:
             worker.kill()
 
@@ -273,7 +294,29 @@ class QueryPool:
         if worker.retired or self._closed:
             worker.kill()
         else:
+            self._make_idle(worker)
+
+    def _make_idle(self, worker: _Worker) -> None:
+        """Hand ``worker`` to the longest-waiting coroutine, else to the idle queue (where
+        threads in :meth:`run` take it)."""
+        with self._idle_lock:
+            while self._waiters:
+                loop, waiter = self._waiters.popleft()
+                if waiter.done():
+                    continue
+                try:
+                    loop.call_soon_threadsafe(self._hand_over, waiter, worker)
+                except RuntimeError:  # that loop has closed
+                    continue
+                return
             self._idle.put(worker)
+
+    def _hand_over(self, waiter: asyncio.Future[_Worker], worker: _Worker) -> None:
+        # On the waiter's loop; it may have given up (deadline, cancelled) meanwhile.
+        if waiter.done():
+            self._make_idle(worker)
+        else:
+            waiter.set_result(worker)
 
     def _timeout(self) -> QueryTimeoutError:
         log.warning("query stopped after %.1f s deadline; replacing its worker", self._deadline)
@@ -310,7 +353,7 @@ class QueryPool:
             else:
                 kept.append(worker)
         for worker in kept:
-            self._idle.put(worker)
+            self._make_idle(worker)
 
 
 def _result(reply: object) -> tuple[QueryForm, bytes]:
