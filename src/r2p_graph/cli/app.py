@@ -337,7 +337,6 @@ def serve(
     import uvicorn  # noqa: PLC0415
 
     from r2p_graph.api.app import create_app  # noqa: PLC0415
-    from r2p_graph.api.log_writer import logs_written_in_background  # noqa: PLC0415
 
     overrides: dict[str, object] = {"empty": empty} if empty else {}
     if data_dir is not None:
@@ -351,15 +350,13 @@ def serve(
         err.print(f"{name} = {value}", markup=False, highlight=False)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     # r2p-graph writes its own structured access log; uvicorn's would repeat it.
-    with logs_written_in_background():
-        uvicorn.run(
-            create_app(settings),
-            host=settings.host,
-            port=settings.port,
-            log_level="info",
-            access_log=False,
-            log_config=None,
-        )
+    uvicorn.run(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        log_level="info",
+        access_log=False,
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
