@@ -25,7 +25,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from r2p_graph import __version__
-from r2p_graph.api import access_log, problems
+from r2p_graph.api import access_log, problems, sparql_fast_path
 from r2p_graph.api.routes import graph_store, health, sparql
 from r2p_graph.api.routes.linked_data import router as linked_data_router
 from r2p_graph.services.bundled import load_bundled
@@ -72,6 +72,7 @@ def create_app(settings: Settings, *, repository: Repository | None = None) -> F
     app.state.settings = settings
     app.state.tokens = TokenRegistry(settings.data_dir / "tokens.json")
     problems.install(app)
+    sparql_fast_path.install(app)
     access_log.install(app)
     app.include_router(health.router)
     app.include_router(sparql.router)

@@ -51,6 +51,11 @@ from r2p_graph.store.terms import RDF_FORMATS, RESULT_FORMATS, dataset_options
 
 log = logging.getLogger(__name__)
 
+SPIN_SECONDS = 0.0003
+"""How long the event loop, when it awaits one query only, looks for the answer before it
+sleeps: most lookups are answered within this, and a process put to sleep and woken again costs
+more than that on small virtual machines."""
+
 Snapshot = Callable[[Path], None]
 """Writes an N-Quads copy of the store to the given file."""
 
@@ -146,12 +151,14 @@ class QueryPool:
         self._size = max(1, workers)
         self._deadline = deadline
         self._context = multiprocessing.get_context("spawn")
-        self._idle: queue.Queue[_Worker] = queue.Queue()
+        # Last in, first out: the worker that answered last is the likeliest to be awake still.
+        self._idle: queue.LifoQueue[_Worker] = queue.LifoQueue()
         # Coroutines waiting for a worker, served before the idle queue; both under _idle_lock.
         self._waiters: collections.deque[
             tuple[asyncio.AbstractEventLoop, asyncio.Future[_Worker]]
         ] = collections.deque()
         self._idle_lock = threading.Lock()
+        self._in_flight = 0  # queries awaited on the event loop now
         self._workers: list[_Worker] = []
         self._lock = threading.Lock()
         self._folder = tempfile.TemporaryDirectory(prefix="r2p-query-pool-")
@@ -197,9 +204,12 @@ class QueryPool:
         started = loop.time()
         worker = await self._free_worker()
         left = self._deadline - (loop.time() - started)
+        self._in_flight += 1
         try:
             worker.send(("query", job.to_message()))
-            reply = await worker.channel.receive_async(timeout=max(left, 0.0))
+            # Alone, the loop has nothing better to do than to watch for a quick answer.
+            spin = SPIN_SECONDS if self._in_flight == 1 else 0.0
+            reply = await worker.channel.receive_async(timeout=max(left, 0.0), spin=spin)
         except TimeoutError:
             self._stop(worker)
             raise self._timeout() from None
@@ -211,6 +221,8 @@ class QueryPool:
             # next job, so the worker goes.
             self._stop(worker)
             raise
+        finally:
+            self._in_flight -= 1
         self._release(worker)
         return _result(reply)
 
@@ -305,7 +317,10 @@ class QueryPool:
                 if waiter.done():
                     continue
                 try:
-                    loop.call_soon_threadsafe(self._hand_over, waiter, worker)
+                    if _running_loop() is loop:
+                        loop.call_soon(self._hand_over, waiter, worker)
+                    else:  # from a thread: wake that loop up
+                        loop.call_soon_threadsafe(self._hand_over, waiter, worker)
                 except RuntimeError:  # that loop has closed
                     continue
                 return
@@ -354,6 +369,13 @@ class QueryPool:
                 kept.append(worker)
         for worker in kept:
             self._make_idle(worker)
+
+
+def _running_loop() -> asyncio.AbstractEventLoop | None:
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
 
 
 def _result(reply: object) -> tuple[QueryForm, bytes]:
