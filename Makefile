@@ -1,10 +1,12 @@
-# r2p-graph: `make run` installs and starts on the bundled data, `make test` installs and tests.
+# r2p-graph: `make run` installs and serves the bundled data, `make test` installs and tests.
 # Everything the two need is installed from this repository's own files.
 
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 DATA   ?= r2p-data
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run test lint system-deps bench clean
@@ -21,9 +23,9 @@ system-deps:
 	  $(SUDO) apt-get update -q && \
 	  $(SUDO) apt-get install -y -q --no-install-recommends default-jre-headless; }
 
-run: system-deps $(BIN)/r2p-graph
-	$(BIN)/r2p-graph init --data-dir $(DATA)
-	$(BIN)/r2p-graph query --data-dir $(DATA) --file queries/directory.rq
+# Serves ./r2p-data at http://127.0.0.1:8000 (the bundled data is loaded on first start).
+run: $(BIN)/r2p-graph
+	$(BIN)/r2p-graph serve --data-dir $(DATA) --host $(HOST) --port $(PORT)
 
 lint: $(BIN)/r2p-graph
 	$(BIN)/ruff check src tests bench scripts
