@@ -27,7 +27,7 @@ import socket
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
@@ -185,15 +185,9 @@ class QueryPool:
                 f"no query worker became free within {self._deadline:g} s; try again later"
             ) from None
         left = self._deadline - (time.monotonic() - started)
-        try:
+        with self._answering(worker):
             worker.send(("query", job.to_message()))
             reply = worker.channel.receive(timeout=max(left, 0.0))
-        except TimeoutError:
-            self._stop(worker)
-            raise self._timeout() from None
-        except (OSError, EOFError) as error:
-            self._stop(worker)
-            raise StoreError(f"a query worker failed: {error}") from error
         self._release(worker)
         return _result(reply)
 
@@ -206,10 +200,23 @@ class QueryPool:
         left = self._deadline - (loop.time() - started)
         self._in_flight += 1
         try:
-            worker.send(("query", job.to_message()))
-            # Alone, the loop has nothing better to do than to watch for a quick answer.
-            spin = SPIN_SECONDS if self._in_flight == 1 else 0.0
-            reply = await worker.channel.receive_async(timeout=max(left, 0.0), spin=spin)
+            with self._answering(worker):
+                worker.send(("query", job.to_message()))
+                # Alone, the loop has nothing better to do than to watch for a quick answer.
+                spin = SPIN_SECONDS if self._in_flight == 1 else 0.0
+                reply = await worker.channel.receive_async(timeout=max(left, 0.0), spin=spin)
+        finally:
+            self._in_flight -= 1
+        self._release(worker)
+        return _result(reply)
+
+    @contextlib.contextmanager
+    def _answering(self, worker: _Worker) -> Iterator[None]:
+        """While ``worker`` answers a job: a worker past the deadline, broken, or left with an
+        answer nobody will read (the caller was cancelled or interrupted) is stopped, since its
+        next reply would go to the wrong job."""
+        try:
+            yield
         except TimeoutError:
             self._stop(worker)
             raise self._timeout() from None
@@ -217,14 +224,8 @@ class QueryPool:
             self._stop(worker)
             raise StoreError(f"a query worker failed: {error}") from error
         except BaseException:
-            # Cancelled (the client went away): the answer on its way would be read by the
-            # next job, so the worker goes.
             self._stop(worker)
             raise
-        finally:
-            self._in_flight -= 1
-        self._release(worker)
-        return _result(reply)
 
     async def _free_worker(self) -> _Worker:
         """An idle worker, waiting for one on the loop up to the deadline."""
