@@ -57,7 +57,7 @@ def test_the_next_message_after_a_large_one_is_intact() -> None:
 
 def test_no_answer_in_time_is_a_timeout_error() -> None:
     here, _there = Channel.pair()
-    with pytest.raises(TimeoutError, match="0.05 s"):
+    with pytest.raises(TimeoutError, match=r"0\.05 s"):
         asyncio.run(here.receive_async(timeout=0.05))
     with pytest.raises(TimeoutError):
         here.receive(timeout=0.05)
