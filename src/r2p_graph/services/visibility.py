@@ -1,0 +1,335 @@
+"""Visibility tiers: which named graphs a reader may read, and the dataset their queries get.
+
+Statements about people can be public, kept for partners, or restricted: local human-rights
+defenders and focal points are exposed by less than a name. Tiers are kept per named graph, as
+one triple in the system graph :data:`ACCESS_GRAPH`::
+
+    <G> r2p:visibility r2p:PartnersOnly .
+
+A graph with no record is public (the bundled data, ``r2p-graph load``, Graph Store writes). A
+record naming an unknown tier counts as restricted, and a graph with several records takes the
+most restrictive. The system graphs themselves — the access records and the provenance of
+contributions — are restricted: who contributed what, and which graphs are hidden, is not
+public; services that publish the provenance of public contributions read it for their readers
+and show only the contributions whose graph the reader may read (:meth:`ReadableGraphs.can_read`).
+
+What a reader may read is their :func:`clearance`: anonymous readers and tokens without the
+partner flag read public graphs; partner tokens (``r2p-graph token create --partner``) also
+read partner graphs; curators and admins read everything.
+
+Enforcement restricts the dataset a query runs over — the engine's default graph and named
+graphs — never the text of results (:meth:`ReadableGraphs.dataset`): a query's ``FROM``,
+``FROM NAMED``, ``GRAPH``, the protocol's ``default-graph-uri`` / ``named-graph-uri`` can only
+narrow the readable graphs, and naming a graph one may not read gives what naming a graph that
+does not exist gives. Each door (``/sparql``, ``/graph-store``, ``/id/``, dumps, VoID, the
+change feed) asks :func:`readable_graphs` per request; the answer is cached per repository and
+clearance and recomputed after any write (the repository's
+:class:`~r2p_graph.store.write_clock.WriteClock`).
+
+While no graph is hidden from a clearance, its queries run over the whole store as before (the
+fastest path); a query answered that way is run again over the explicit list of readable graphs
+if a write began meanwhile (:func:`views`), so that a graph made restricted by that write is
+never read. Listing graphs has a cost: Oxigraph looks up each listed graph separately, so a
+query over many readable graphs is slower than one over the whole store.
+
+>>> from rdflib import URIRef
+>>> from r2p_graph.store import OxigraphRepository
+>>> repo = OxigraphRepository.in_memory()
+>>> _ = repo.add([(URIRef("http://e/a"), URIRef("http://e/p"), URIRef("http://e/b"),
+...                URIRef("http://e/open")),
+...               (URIRef("http://e/a"), URIRef("http://e/p"), URIRef("http://e/secret"),
+...                URIRef("http://e/closed")),
+...               *visibility_quads("http://e/closed", Visibility.RESTRICTED)])
+>>> public = readable_graphs(repo, Visibility.PUBLIC)
+>>> public.can_read("http://e/open"), public.can_read("http://e/closed")
+(True, False)
+>>> query = "SELECT ?o WHERE { ?s ?p ?o }"
+>>> [row[0] for row in repo.query(query, dataset=public.dataset(query)).rows()]
+[rdflib.term.URIRef('http://e/b')]
+>>> readable_graphs(repo, Visibility.RESTRICTED).can_read("http://e/closed")
+True
+>>> repo.close()
+"""
+
+from __future__ import annotations
+
+import threading
+import weakref
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Final
+
+from rdflib import URIRef
+
+from r2p_graph.errors import InputError
+from r2p_graph.ontology.namespaces import GRAPH_BASE, R2P
+from r2p_graph.services.tokens import Principal, Role
+from r2p_graph.store import QueryDataset, Repository, SelectResult
+from r2p_graph.store.repository import Quad
+from r2p_graph.store.sparql_clauses import UnreadableClauseError, dataset_clause
+
+ACCESS_GRAPH: Final = GRAPH_BASE + "access"
+"""The system graph holding one ``<G> r2p:visibility <tier>`` record per non-public graph."""
+
+CONTRIBUTIONS_GRAPH: Final = GRAPH_BASE + "contributions"
+"""The system graph holding the provenance of every contribution."""
+
+SYSTEM_GRAPHS: Final = (ACCESS_GRAPH, CONTRIBUTIONS_GRAPH)
+"""Graphs only readers who see everything may read."""
+
+_TIERS: Final = f"""
+SELECT ?graph ?tier WHERE {{
+  GRAPH ?graph {{ }}
+  OPTIONAL {{ GRAPH <{ACCESS_GRAPH}> {{ ?graph <{R2P.visibility}> ?tier }} }}
+}}"""
+"""Every named graph with its visibility records, read from one copy of the data in one query
+(a graph and its record are written in one transaction, so both or neither are seen)."""
+
+
+class Visibility(StrEnum):
+    """Who may read a graph; as a clearance, the most a reader may read.
+
+    >>> Visibility.PARTNERS.iri
+    rdflib.term.URIRef('https://w3id.org/r2p-graph/ontology#PartnersOnly')
+    >>> Visibility.PARTNERS.permits(Visibility.PUBLIC)
+    True
+    >>> Visibility.PUBLIC.permits(Visibility.PARTNERS)
+    False
+    """
+
+    PUBLIC = "public"
+    PARTNERS = "partners"
+    RESTRICTED = "restricted"
+
+    @property
+    def iri(self) -> URIRef:
+        """The ontology term of the tier (``r2p:Public``, ``r2p:PartnersOnly``,
+        ``r2p:Restricted``)."""
+        return _IRIS[self]
+
+    @property
+    def rank(self) -> int:
+        """0 for public, 1 for partners, 2 for restricted."""
+        return _ORDER.index(self)
+
+    def permits(self, tier: Visibility) -> bool:
+        """Whether a reader of this clearance may read a graph of ``tier``."""
+        return tier.rank <= self.rank
+
+    @classmethod
+    def named(cls, name: str) -> Visibility:
+        """The tier called ``name`` (``public``, ``partners``, ``restricted``);
+        ``InputError`` otherwise."""
+        try:
+            return cls(name.strip().lower())
+        except ValueError:
+            known = ", ".join(tier.value for tier in cls)
+            raise InputError(f"unknown visibility {name!r} (known: {known})") from None
+
+    @classmethod
+    def of_iri(cls, iri: str) -> Visibility:
+        """The tier an access record names; an unknown term counts as restricted."""
+        for tier, term in _IRIS.items():
+            if str(term) == iri:
+                return tier
+        return cls.RESTRICTED
+
+
+_ORDER: Final = (Visibility.PUBLIC, Visibility.PARTNERS, Visibility.RESTRICTED)
+_IRIS: Final = {
+    Visibility.PUBLIC: R2P.Public,
+    Visibility.PARTNERS: R2P.PartnersOnly,
+    Visibility.RESTRICTED: R2P.Restricted,
+}
+
+
+def visibility_quads(graph: str, tier: Visibility) -> list[Quad]:
+    """The access record giving ``graph`` the visibility ``tier``, to be written in the same
+    transaction (the same ``Repository.add`` call) as the graph's own triples.
+
+    >>> [str(term) for term in visibility_quads("http://e/g", Visibility.PARTNERS)[0]]
+    ['http://e/g', 'https://w3id.org/r2p-graph/ontology#visibility', \
+'https://w3id.org/r2p-graph/ontology#PartnersOnly', 'https://w3id.org/r2p-graph/graph/access']
+    """
+    return [(URIRef(graph), R2P.visibility, tier.iri, URIRef(ACCESS_GRAPH))]
+
+
+def clearance(principal: Principal | None) -> Visibility:
+    """What the holder of a token (``None``: an anonymous reader) may read.
+
+    >>> clearance(None)
+    <Visibility.PUBLIC: 'public'>
+    >>> clearance(Principal("ngo", Role.CONTRIBUTOR, "2026-01-01", partner=True))
+    <Visibility.PARTNERS: 'partners'>
+    >>> clearance(Principal("centre", Role.CURATOR, "2026-01-01"))
+    <Visibility.RESTRICTED: 'restricted'>
+    """
+    if principal is None:
+        return Visibility.PUBLIC
+    if principal.role >= Role.CURATOR:
+        return Visibility.RESTRICTED
+    return Visibility.PARTNERS if principal.partner else Visibility.PUBLIC
+
+
+@dataclass(frozen=True, slots=True)
+class ReadableGraphs:
+    """The named graphs a clearance may read, as of one state of the store.
+
+    ``graphs`` is ``None`` when nothing is hidden from the clearance: then its readers query
+    the whole store, and ``stamp`` is the repository's write stamp at which that was true (see
+    :meth:`confirmed`). Otherwise ``graphs`` lists every readable named graph; a graph created
+    after it was computed is not in it, so the list can be out of date only on the safe side.
+    The store's default graph is always readable.
+    """
+
+    clearance: Visibility
+    graphs: frozenset[str] | None
+    stamp: int | None = None
+
+    @property
+    def everything(self) -> bool:
+        """Whether every graph of the store is readable."""
+        return self.graphs is None
+
+    def can_read(self, graph: str | None) -> bool:
+        """Whether the reader may read ``graph`` (``None``: the default graph)."""
+        return graph is None or self.graphs is None or graph in self.graphs
+
+    def dataset(
+        self,
+        sparql: str = "",
+        requested: QueryDataset | None = None,
+        base_iri: str | None = None,
+    ) -> QueryDataset | None:
+        """The dataset to run ``sparql`` over: what ``requested`` (the protocol's
+        ``default-graph-uri`` / ``named-graph-uri``) or else the query's own ``FROM`` /
+        ``FROM NAMED`` (relative IRIs resolved against ``base_iri``) ask for, narrowed to the
+        readable graphs; the union of every readable graph when neither asks. ``None`` (the
+        store's default dataset) when everything is readable and nothing was requested.
+
+        >>> readable = ReadableGraphs(Visibility.PUBLIC, frozenset({"http://e/a"}))
+        >>> readable.dataset("SELECT * FROM <http://e/a> FROM <http://e/b> { ?s ?p ?o }")
+        QueryDataset(default_graphs=('http://e/a',), named_graphs=())
+        >>> readable.dataset("SELECT * { GRAPH ?g { ?s ?p ?o } }")
+        QueryDataset(default_graphs=(None, 'http://e/a'), named_graphs=('http://e/a',))
+        """
+        if self.graphs is None:
+            return requested
+        readable = tuple(sorted(self.graphs))
+        if requested is None:
+            try:
+                clause = dataset_clause(sparql, base_iri=base_iri)
+            except UnreadableClauseError:
+                clause = None  # not a query the engine will parse either: it reports the error
+            if clause is None:
+                return QueryDataset(default_graphs=(None, *readable), named_graphs=readable)
+            requested = QueryDataset(clause.default_graphs, clause.named_graphs)
+        defaults: Sequence[str | None] = (
+            (None, *readable) if requested.default_graphs is None else requested.default_graphs
+        )
+        named = readable if requested.named_graphs is None else requested.named_graphs
+        return QueryDataset(
+            default_graphs=tuple(g for g in defaults if self.can_read(g)),
+            named_graphs=tuple(g for g in named if self.can_read(g)),
+        )
+
+    def confirmed(self, repo: Repository) -> bool:
+        """Whether what was read through this view is certainly readable: always for an explicit
+        list (or full clearance); for the whole store, only if no write began since."""
+        if self.graphs is not None or self.clearance is Visibility.RESTRICTED:
+            return True
+        return repo.write_clock.unchanged_since(self.stamp)
+
+
+class _Cache:
+    """The readable graphs of each clearance, as of the write stamp they were computed at."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.entries: dict[Visibility, ReadableGraphs] = {}
+
+
+_CACHES: weakref.WeakKeyDictionary[Repository, _Cache] = weakref.WeakKeyDictionary()
+_CACHES_LOCK = threading.Lock()
+
+
+def readable_graphs(
+    repo: Repository, clearance: Visibility, *, explicit: bool = False
+) -> ReadableGraphs:
+    """The graphs a reader of ``clearance`` may read in ``repo`` now. Cached per repository
+    and clearance until the next write; reads the store (two small queries' worth) otherwise.
+    With ``explicit``, a list of graphs even when all are readable (never the whole store), as
+    a query must use when it cannot check afterwards that no write came in between.
+
+    >>> from r2p_graph.store import OxigraphRepository
+    >>> readable_graphs(OxigraphRepository.in_memory(), Visibility.PUBLIC).everything
+    True
+    """
+    if clearance is Visibility.RESTRICTED:
+        return ReadableGraphs(clearance, None)
+    with _CACHES_LOCK:
+        cache = _CACHES.setdefault(repo, _Cache())
+    clock = repo.write_clock
+    stamp = clock.stamp()
+    with cache.lock:
+        cached = cache.entries.get(clearance)
+    fresh = cached is not None and stamp is not None and cached.stamp == stamp
+    if fresh and cached is not None and not (explicit and cached.graphs is None):
+        return cached
+    readable, everything = _compute(repo, clearance)
+    # The whole store may be read only if that was true of one settled state of the data.
+    settled = clock.unchanged_since(stamp)
+    whole = everything and settled and not explicit
+    entry = ReadableGraphs(clearance, None if whole else readable, stamp)
+    if settled and (whole or not everything):
+        with cache.lock:
+            cache.entries[clearance] = entry
+    return entry
+
+
+def views(repo: Repository, clearance: Visibility) -> Iterator[ReadableGraphs]:
+    """The view to read through, then — only if the first turned out not to be
+    :meth:`~ReadableGraphs.confirmed` once the read was done — an explicit one to read again
+    through. Read inside the loop; the last read stands::
+
+        for view in views(repo, clearance):
+            answer = repo.answer(query, dataset=view.dataset(query), ...)
+    """
+    first = readable_graphs(repo, clearance)
+    yield first
+    if not first.confirmed(repo):
+        yield readable_graphs(repo, clearance, explicit=True)
+
+
+def dump_graphs(repo: Repository, clearance: Visibility) -> list[str | None] | None:
+    """The graphs a dump for a reader of ``clearance`` holds, in order (``None`` first: the
+    default graph), or ``None`` for the whole store (full clearance). A dump is streamed and
+    cannot be read again, so it always uses an explicit list for lower clearances.
+
+    >>> from r2p_graph.store import OxigraphRepository
+    >>> dump_graphs(OxigraphRepository.in_memory(), Visibility.PUBLIC)
+    [None]
+    """
+    if clearance is Visibility.RESTRICTED:
+        return None
+    readable = readable_graphs(repo, clearance, explicit=True)
+    return [None, *sorted(readable.graphs or ())]
+
+
+def _compute(repo: Repository, clearance: Visibility) -> tuple[frozenset[str], bool]:
+    """The graphs ``clearance`` may read, and whether that is every graph of the store."""
+    tiers: dict[str, Visibility] = dict.fromkeys(SYSTEM_GRAPHS, Visibility.RESTRICTED)
+    graphs: set[str] = set()
+    result = repo.query(_TIERS)
+    assert isinstance(result, SelectResult)
+    for graph, tier in result.rows():
+        if graph is None or not isinstance(graph, URIRef):
+            continue
+        graphs.add(str(graph))
+        if tier is not None:
+            found = Visibility.of_iri(str(tier))
+            known = tiers.get(str(graph), Visibility.PUBLIC)
+            tiers[str(graph)] = found if found.rank > known.rank else known
+    readable = frozenset(g for g in graphs if clearance.permits(tiers.get(g, Visibility.PUBLIC)))
+    return readable, readable == graphs
