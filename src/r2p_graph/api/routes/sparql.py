@@ -22,13 +22,14 @@ from urllib.parse import parse_qs
 from fastapi import APIRouter, Request, Response
 from starlette.concurrency import run_in_threadpool
 
-from r2p_graph.api.auth import require
+from r2p_graph.api.auth import reader_clearance, require
 from r2p_graph.api.deps import RepositoryDep, SettingsDep
 from r2p_graph.api.negotiation import GRAPH_FORMATS, SELECT_FORMATS, Format, by_name, choose
 from r2p_graph.api.problems import BodyTooLargeError, NotAcceptableError, UnsupportedMediaTypeError
 from r2p_graph.api.service_description import service_description
 from r2p_graph.errors import InputError, UnknownFormatError
 from r2p_graph.services.tokens import Role
+from r2p_graph.services.visibility import views
 from r2p_graph.store import QueryDataset, QueryForm, RdfFormat, Repository, ResultFormat
 from r2p_graph.store.sparql_text import calls_service, with_update_dataset
 
@@ -111,7 +112,8 @@ async def _answer(
     max_bytes: int,
 ) -> Response:
     _refuse_federation(query)
-    dataset = _dataset(params.get("default-graph-uri"), params.get("named-graph-uri"))
+    reader = reader_clearance(request)
+    requested_dataset = _dataset(params.get("default-graph-uri"), params.get("named-graph-uri"))
     requested = _one(params["format"], "format") if "format" in params else None
     accept = request.headers.get("accept")
 
@@ -120,7 +122,7 @@ async def _answer(
     if select_format is None and graph_format is None:
         raise NotAcceptableError(_not_acceptable(SELECT_FORMATS + GRAPH_FORMATS))
 
-    def run() -> tuple[bytes, Format]:
+    def answer_over(dataset: QueryDataset | None) -> tuple[bytes, Format]:
         form, content = repo.answer(
             query,
             dataset=dataset,
@@ -136,6 +138,12 @@ async def _answer(
             offered = GRAPH_FORMATS if form is QueryForm.GRAPH else SELECT_FORMATS
             raise NotAcceptableError(_not_acceptable(offered))
         return content, fmt
+
+    def run() -> tuple[bytes, Format]:
+        # Only the reader's graphs: see r2p_graph.services.visibility.
+        for view in views(repo, reader):
+            answer = answer_over(view.dataset(query, requested_dataset, _endpoint(request)))
+        return answer
 
     content, fmt = await run_in_threadpool(run)
     return Response(content, media_type=_content_type(fmt), headers={"Vary": "Accept"})
