@@ -67,7 +67,7 @@ from r2p_graph.ontology.namespaces import GRAPH_BASE, R2P
 from r2p_graph.services.tokens import Principal, Role
 from r2p_graph.store import QueryDataset, Repository, SelectResult
 from r2p_graph.store.repository import Quad
-from r2p_graph.store.sparql_clauses import UnreadableClauseError, dataset_clause
+from r2p_graph.store.sparql_clauses import UnreadableClauseError, dataset_clause, update_shape
 
 ACCESS_GRAPH: Final = GRAPH_BASE + "access"
 """The system graph holding one ``<G> r2p:visibility <tier>`` record per non-public graph."""
@@ -315,6 +315,45 @@ def dump_graphs(repo: Repository, clearance: Visibility) -> list[str | None] | N
         return None
     readable = readable_graphs(repo, clearance, explicit=True)
     return [None, *sorted(readable.graphs or ())]
+
+
+_DATA_ONLY: Final = frozenset({"INSERT", "DELETE", "DATA", "GRAPH"})
+
+
+def update_refusal(
+    repo: Repository, clearance: Visibility, update: str, *, base_iri: str | None = None
+) -> str | None:
+    """Why a writer of ``clearance`` may not run ``update``, or ``None`` when they may.
+
+    An update reads as well as writes (its ``WHERE``, ``ADD``, ``COPY``, ``MOVE``), so while
+    the store holds graphs the writer may not read, they may only add and remove triples
+    (``INSERT DATA`` / ``DELETE DATA``), and only in graphs they may read; a curator may do
+    anything.
+
+    >>> from r2p_graph.store import OxigraphRepository
+    >>> repo = OxigraphRepository.in_memory()
+    >>> _ = repo.add(visibility_quads("http://e/closed", Visibility.RESTRICTED))
+    >>> update_refusal(repo, Visibility.PUBLIC, "INSERT DATA { <http://e/a> <http://e/b> 1 }")
+    >>> update_refusal(repo, Visibility.PUBLIC, "DELETE WHERE { ?s ?p ?o }")[:40]
+    'this store holds graphs your token may n'
+    """
+    if clearance is Visibility.RESTRICTED:
+        return None
+    graphs, everything = _compute(repo, clearance)
+    if everything:
+        return None
+    readable = ReadableGraphs(clearance, graphs)
+    shape = update_shape(update, base_iri=base_iri)
+    if not shape.keywords <= _DATA_ONLY:
+        return (
+            "this store holds graphs your token may not read, so updates that read data "
+            "(WHERE, USING, WITH, ADD, COPY, MOVE) or manage graphs (LOAD, CLEAR, DROP, CREATE) "
+            "need a curator token; INSERT DATA and DELETE DATA are open to contributors"
+        )
+    for graph in shape.graphs:
+        if not readable.can_read(graph) and repo.graph_exists(graph):
+            return f"the graph <{graph}> can be written only by those who may read it"
+    return None
 
 
 def _compute(repo: Repository, clearance: Visibility) -> tuple[frozenset[str], bool]:

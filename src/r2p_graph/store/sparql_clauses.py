@@ -173,3 +173,48 @@ def _word(tokens: list[tuple[str, str, int]], position: int) -> str | None:
     if position < len(tokens) and tokens[position][0] == "word":
         return tokens[position][1].upper()
     return None
+
+
+_UPDATE_KEYWORDS = frozenset(
+    {"INSERT", "DELETE", "DATA", "WHERE", "USING", "WITH", "LOAD", "CLEAR", "DROP", "CREATE"}
+    | {"ADD", "MOVE", "COPY", "GRAPH", "DEFAULT", "NAMED", "ALL", "SERVICE", "TO", "INTO"}
+    | {"SILENT"}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class UpdateShape:
+    """What an update does, as far as access is concerned: the update keywords it uses (upper
+    case, outside strings and comments) and every graph IRI it names after ``GRAPH``,
+    ``USING``, ``WITH``, ``INTO``, ``TO`` or a graph operation."""
+
+    keywords: frozenset[str]
+    graphs: tuple[str, ...]
+
+
+_NAMES_GRAPH = frozenset({"GRAPH", "USING", "NAMED", "WITH", "INTO", "TO", "ADD", "MOVE", "COPY"})
+_NAMES_GRAPH |= {"CLEAR", "DROP", "CREATE", "SILENT"}
+
+
+def update_shape(update: str, *, base_iri: str | None = None) -> UpdateShape:
+    """The keywords and graph IRIs of a SPARQL update.
+
+    >>> shape = update_shape("INSERT DATA { GRAPH <http://e/g> { <http://e/a> <http://e/b> 1 } }")
+    >>> sorted(shape.keywords), shape.graphs
+    (['DATA', 'GRAPH', 'INSERT'], ('http://e/g',))
+    """
+    tokens = _tokens(update)
+    resolver = _Resolver(tokens, base_iri)
+    keywords: set[str] = set()
+    graphs: list[str] = []
+    for index, (kind, text, _) in enumerate(tokens):
+        if kind != "word" or text.upper() not in _UPDATE_KEYWORDS:
+            continue
+        keyword = text.upper()
+        keywords.add(keyword)
+        if keyword in _NAMES_GRAPH and index + 1 < len(tokens):
+            following_kind, following_text, _ = tokens[index + 1]
+            iri = resolver.resolve(following_kind, following_text)
+            if iri is not None:
+                graphs.append(iri)
+    return UpdateShape(frozenset(keywords), tuple(graphs))

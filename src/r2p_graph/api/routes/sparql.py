@@ -22,14 +22,14 @@ from urllib.parse import parse_qs
 from fastapi import APIRouter, Request, Response
 from starlette.concurrency import run_in_threadpool
 
-from r2p_graph.api.auth import reader_clearance, require
+from r2p_graph.api.auth import ForbiddenError, reader_clearance, require
 from r2p_graph.api.deps import RepositoryDep, SettingsDep
 from r2p_graph.api.negotiation import GRAPH_FORMATS, SELECT_FORMATS, Format, by_name, choose
 from r2p_graph.api.problems import BodyTooLargeError, NotAcceptableError, UnsupportedMediaTypeError
 from r2p_graph.api.service_description import service_description
 from r2p_graph.errors import InputError, UnknownFormatError
 from r2p_graph.services.tokens import Role
-from r2p_graph.services.visibility import views
+from r2p_graph.services.visibility import update_refusal, views
 from r2p_graph.store import QueryDataset, QueryForm, RdfFormat, Repository, ResultFormat
 from r2p_graph.store.sparql_text import calls_service, with_update_dataset
 
@@ -153,6 +153,12 @@ async def _apply(
     request: Request, repo: Repository, update: str, params: Mapping[str, Sequence[str]]
 ) -> Response:
     _refuse_federation(update)
+    writer = reader_clearance(request)
+    refusal = await run_in_threadpool(
+        lambda: update_refusal(repo, writer, update, base_iri=_endpoint(request))
+    )
+    if refusal is not None:
+        raise ForbiddenError(refusal)
     defaults = params.get("using-graph-uri", [])
     named = params.get("using-named-graph-uri", [])
     if defaults or named:
