@@ -8,8 +8,8 @@
   400 when the update has its own ``USING`` or ``WITH``);
 * ``GET`` without a query: the SPARQL 1.1 Service Description.
 
-Federated queries (``SERVICE``) are refused: the server never calls other endpoints for an
-anonymous client.
+Federated queries (``SERVICE``) are refused unless the operator lists the endpoints they may
+call (:mod:`r2p_graph.services.federation`); updates never call other endpoints.
 
 Results are negotiated with ``Accept`` (q-values honoured) or chosen with ``format``.
 """
@@ -28,6 +28,7 @@ from r2p_graph.api.negotiation import GRAPH_FORMATS, SELECT_FORMATS, Format, by_
 from r2p_graph.api.problems import BodyTooLargeError, NotAcceptableError, UnsupportedMediaTypeError
 from r2p_graph.api.service_description import service_description
 from r2p_graph.errors import InputError, UnknownFormatError
+from r2p_graph.services.federation import check_service_calls
 from r2p_graph.services.tokens import Role
 from r2p_graph.services.visibility import update_refusal, views
 from r2p_graph.store import QueryDataset, QueryForm, RdfFormat, Repository, ResultFormat
@@ -111,7 +112,6 @@ async def _answer(
     params: Mapping[str, Sequence[str]],
     max_bytes: int,
 ) -> Response:
-    _refuse_federation(query)
     reader = reader_clearance(request)
     requested_dataset = _dataset(params.get("default-graph-uri"), params.get("named-graph-uri"))
     requested = _one(params["format"], "format") if "format" in params else None
@@ -140,6 +140,8 @@ async def _answer(
         return content, fmt
 
     def run() -> tuple[bytes, Format]:
+        allowed = request.app.state.settings.service_endpoints
+        check_service_calls(query, allowed, base_iri=_endpoint(request))
         # Only the reader's graphs: see r2p_graph.services.visibility.
         for view in views(repo, reader):
             answer = answer_over(view.dataset(query, requested_dataset, _endpoint(request)))
