@@ -6,7 +6,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from rdflib import Literal, URIRef
+from rdflib import RDF, Literal, URIRef
 
 from r2p_graph.errors import InputError
 from r2p_graph.ontology.namespaces import R2P
@@ -21,6 +21,7 @@ from r2p_graph.services.visibility import (
     readable_graphs,
     views,
     visibility_quads,
+    visible_graphs,
 )
 from r2p_graph.store import OxigraphRepository, QueryDataset, SelectResult
 from r2p_graph.store.repository import Quad
@@ -233,3 +234,43 @@ def test_partner_tokens_are_a_flag_kept_with_the_token(tmp_path: Path) -> None:
     other = registry.authenticate(plain)
     assert other is not None and not other.partner
     assert [h.partner for h in registry.holders()] == [True, False]
+
+
+FEED = f"""
+SELECT ?contribution WHERE {{
+  GRAPH <{CONTRIBUTIONS_GRAPH}> {{ ?contribution a <http://www.w3.org/ns/prov#Entity> }}
+}} ORDER BY ?contribution"""
+
+
+def test_a_change_feed_shows_each_reader_only_the_contributions_they_may_read() -> None:
+    """As the contribution service writes them: graph, provenance and access record in one
+    transaction; the feed reads the provenance with full access and keeps what the reader may
+    read."""
+    repo = OxigraphRepository.in_memory()
+    entity = URIRef("http://www.w3.org/ns/prov#Entity")
+    for graph, tier in (
+        (OPEN, None),
+        (PARTNER, Visibility.PARTNERS),
+        (SECRET, Visibility.RESTRICTED),
+    ):
+        record = visibility_quads(graph, tier) if tier is not None else []
+        repo.add(
+            [
+                _fact(graph.rsplit("/", 1)[1], graph),
+                (URIRef(graph), RDF.type, entity, URIRef(CONTRIBUTIONS_GRAPH)),
+                *record,
+            ]
+        )
+    withdrawn = "https://w3id.org/r2p-graph/graph/contribution/withdrawn-secret"
+    repo.add(
+        [
+            (URIRef(withdrawn), RDF.type, entity, URIRef(CONTRIBUTIONS_GRAPH)),
+            *visibility_quads(withdrawn, Visibility.RESTRICTED),
+        ]
+    )
+    result = repo.query(FEED)
+    assert isinstance(result, SelectResult)
+    feed = [str(row[0]) for row in result.rows()]
+    assert visible_graphs(repo, Visibility.PUBLIC, feed) == [OPEN]
+    assert visible_graphs(repo, Visibility.PARTNERS, feed) == [OPEN, PARTNER]
+    assert visible_graphs(repo, Visibility.RESTRICTED, feed) == feed

@@ -55,7 +55,7 @@ from __future__ import annotations
 
 import threading
 import weakref
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final
@@ -67,7 +67,7 @@ from r2p_graph.ontology.namespaces import GRAPH_BASE, R2P
 from r2p_graph.services.tokens import Principal, Role
 from r2p_graph.store import QueryDataset, Repository, SelectResult
 from r2p_graph.store.repository import Quad
-from r2p_graph.store.sparql_clauses import UnreadableClauseError, dataset_clause, update_shape
+from r2p_graph.store.sparql_clauses import UnreadableClauseError, dataset_clause
 
 ACCESS_GRAPH: Final = GRAPH_BASE + "access"
 """The system graph holding one ``<G> r2p:visibility <tier>`` record per non-public graph."""
@@ -85,6 +85,11 @@ SELECT ?graph ?tier WHERE {{
 }}"""
 """Every named graph with its visibility records, read from one copy of the data in one query
 (a graph and its record are written in one transaction, so both or neither are seen)."""
+
+
+_RECORDS: Final = f"""
+SELECT ?graph ?tier WHERE {{ GRAPH <{ACCESS_GRAPH}> {{ ?graph <{R2P.visibility}> ?tier }} }}"""
+"""Every access record."""
 
 
 class Visibility(StrEnum):
@@ -302,6 +307,41 @@ def views(repo: Repository, clearance: Visibility) -> Iterator[ReadableGraphs]:
         yield readable_graphs(repo, clearance, explicit=True)
 
 
+def visible_graphs(repo: Repository, clearance: Visibility, graphs: Iterable[str]) -> list[str]:
+    """Those of ``graphs`` a reader of ``clearance`` may read, in the given order: for the
+    services that publish what the system graphs say about contributions (their pages, the
+    change feed, the sources of a statement), which read the provenance with full access and
+    must show a reader only the contributions whose graph they may read. A graph that does not
+    exist (a withdrawn contribution) is shown when nothing records it as hidden.
+
+    >>> from r2p_graph.store import OxigraphRepository
+    >>> repo = OxigraphRepository.in_memory()
+    >>> _ = repo.add(visibility_quads("http://e/closed", Visibility.PARTNERS))
+    >>> visible_graphs(repo, Visibility.PUBLIC, ["http://e/open", "http://e/closed"])
+    ['http://e/open']
+    >>> visible_graphs(repo, Visibility.PARTNERS, ["http://e/open", "http://e/closed"])
+    ['http://e/open', 'http://e/closed']
+    """
+    wanted = list(graphs)
+    if clearance is Visibility.RESTRICTED:
+        return wanted
+    tiers = _recorded_tiers(repo)
+    return [g for g in wanted if clearance.permits(tiers.get(g, Visibility.PUBLIC))]
+
+
+def _recorded_tiers(repo: Repository) -> dict[str, Visibility]:
+    """The tier of every graph with an access record (system graphs: restricted)."""
+    tiers: dict[str, Visibility] = dict.fromkeys(SYSTEM_GRAPHS, Visibility.RESTRICTED)
+    result = repo.query(_RECORDS)
+    assert isinstance(result, SelectResult)
+    for graph, tier in result.rows():
+        if isinstance(graph, URIRef) and tier is not None:
+            found = Visibility.of_iri(str(tier))
+            known = tiers.get(str(graph), Visibility.PUBLIC)
+            tiers[str(graph)] = found if found.rank > known.rank else known
+    return tiers
+
+
 def dump_graphs(repo: Repository, clearance: Visibility) -> list[str | None] | None:
     """The graphs a dump for a reader of ``clearance`` holds, in order (``None`` first: the
     default graph), or ``None`` for the whole store (full clearance). A dump is streamed and
@@ -317,43 +357,11 @@ def dump_graphs(repo: Repository, clearance: Visibility) -> list[str | None] | N
     return [None, *sorted(readable.graphs or ())]
 
 
-_DATA_ONLY: Final = frozenset({"INSERT", "DELETE", "DATA", "GRAPH"})
-
-
-def update_refusal(
-    repo: Repository, clearance: Visibility, update: str, *, base_iri: str | None = None
-) -> str | None:
-    """Why a writer of ``clearance`` may not run ``update``, or ``None`` when they may.
-
-    An update reads as well as writes (its ``WHERE``, ``ADD``, ``COPY``, ``MOVE``), so while
-    the store holds graphs the writer may not read, they may only add and remove triples
-    (``INSERT DATA`` / ``DELETE DATA``), and only in graphs they may read; a curator may do
-    anything.
-
-    >>> from r2p_graph.store import OxigraphRepository
-    >>> repo = OxigraphRepository.in_memory()
-    >>> _ = repo.add(visibility_quads("http://e/closed", Visibility.RESTRICTED))
-    >>> update_refusal(repo, Visibility.PUBLIC, "INSERT DATA { <http://e/a> <http://e/b> 1 }")
-    >>> update_refusal(repo, Visibility.PUBLIC, "DELETE WHERE { ?s ?p ?o }")[:40]
-    'this store holds graphs your token may n'
-    """
-    if clearance is Visibility.RESTRICTED:
-        return None
+def hidden_from(repo: Repository, clearance: Visibility) -> ReadableGraphs | None:
+    """The graphs ``clearance`` may read, freshly computed (never cached), or ``None`` when
+    nothing in the store is hidden from it."""
     graphs, everything = _compute(repo, clearance)
-    if everything:
-        return None
-    readable = ReadableGraphs(clearance, graphs)
-    shape = update_shape(update, base_iri=base_iri)
-    if not shape.keywords <= _DATA_ONLY:
-        return (
-            "this store holds graphs your token may not read, so updates that read data "
-            "(WHERE, USING, WITH, ADD, COPY, MOVE) or manage graphs (LOAD, CLEAR, DROP, CREATE) "
-            "need a curator token; INSERT DATA and DELETE DATA are open to contributors"
-        )
-    for graph in shape.graphs:
-        if not readable.can_read(graph) and repo.graph_exists(graph):
-            return f"the graph <{graph}> can be written only by those who may read it"
-    return None
+    return None if everything else ReadableGraphs(clearance, graphs)
 
 
 def _compute(repo: Repository, clearance: Visibility) -> tuple[frozenset[str], bool]:

@@ -30,7 +30,8 @@ from r2p_graph.api.service_description import service_description
 from r2p_graph.errors import InputError, UnknownFormatError
 from r2p_graph.services.federation import check_service_calls
 from r2p_graph.services.tokens import Role
-from r2p_graph.services.visibility import update_refusal, views
+from r2p_graph.services.update_access import update_refusal
+from r2p_graph.services.visibility import views
 from r2p_graph.store import QueryDataset, QueryForm, RdfFormat, Repository, ResultFormat
 from r2p_graph.store.sparql_text import calls_service, with_update_dataset
 
