@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from r2p_graph.services.visibility import Visibility, hidden_from
+from r2p_graph.services.visibility import SYSTEM_GRAPHS, Visibility, hidden_from
 from r2p_graph.store import Repository
 from r2p_graph.store.sparql_clauses import update_shape
 
@@ -28,7 +28,7 @@ def update_refusal(
     An update reads as well as writes (its ``WHERE``, ``ADD``, ``COPY``, ``MOVE``), so while
     the store holds graphs the writer may not read, they may only add and remove triples
     (``INSERT DATA`` / ``DELETE DATA``), and only in graphs they may read; a curator may do
-    anything.
+    anything. The system graphs (access records, provenance) are never written by others.
 
     >>> from r2p_graph.services.visibility import visibility_quads
     >>> from r2p_graph.store import OxigraphRepository
@@ -40,10 +40,13 @@ def update_refusal(
     """
     if clearance is Visibility.RESTRICTED:
         return None
+    shape = update_shape(update, base_iri=base_iri)
+    for graph in shape.graphs:
+        if graph in SYSTEM_GRAPHS:
+            return f"the system graph <{graph}> is written only by r2p-graph and its curators"
     readable = hidden_from(repo, clearance)
     if readable is None:
         return None
-    shape = update_shape(update, base_iri=base_iri)
     if not shape.keywords <= _DATA_ONLY:
         return (
             "this store holds graphs your token may not read, so updates that read data "

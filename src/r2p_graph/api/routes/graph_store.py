@@ -34,7 +34,7 @@ from r2p_graph.errors import InputError, UnknownFormatError
 from r2p_graph.ontology.namespaces import GRAPH_BASE
 from r2p_graph.services.tokens import Role
 from r2p_graph.services.validation import parse_rdf
-from r2p_graph.services.visibility import Visibility, readable_graphs
+from r2p_graph.services.visibility import SYSTEM_GRAPHS, Visibility, readable_graphs
 from r2p_graph.store import QueryDataset, RdfFormat, Repository
 from r2p_graph.store.repository import Quad
 
@@ -101,7 +101,12 @@ def _must_exist_for(repo: Repository, reader: Visibility, graph: str | None) -> 
 
 
 def _may_write(repo: Repository, reader: Visibility, graph: str | None) -> None:
-    """403 when ``graph`` exists and holds data its writer may not read."""
+    """403 when ``graph`` is a system graph (for non-curators) or exists and holds data its
+    writer may not read."""
+    if graph in SYSTEM_GRAPHS and reader is not Visibility.RESTRICTED:
+        raise ForbiddenError(
+            f"the system graph <{graph}> is written only by r2p-graph and curators"
+        )
     if graph is None or not repo.graph_exists(graph):
         return
     if not readable_graphs(repo, reader, explicit=True).can_read(graph):
