@@ -21,7 +21,7 @@ from urllib.parse import urlencode
 
 import httpx
 import pytest
-from rdflib import Literal, URIRef
+from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import FOAF, RDF, RDFS
 
 from r2p_graph.ontology.namespaces import R2P
@@ -41,6 +41,7 @@ PUBLIC_GRAPH = "https://w3id.org/r2p-graph/graph/synthetic-public"
 ORGANISATION = URIRef(ID + "organization/synthetic-open-network")
 PROV = "http://www.w3.org/ns/prov#"
 ORG_MEMBER = URIRef("http://www.w3.org/ns/org#memberOf")
+VOID = Namespace("http://rdfs.org/ns/void#")
 
 
 @dataclass(frozen=True)
@@ -480,3 +481,36 @@ def test_graph_store_writes_to_a_hidden_graph_are_refused(served: Served) -> Non
     curator = {"Authorization": f"Bearer {served.tokens['curator']}"}
     still = httpx.get(served.base + "/graph-store", params=params, headers=curator)
     assert still.status_code == 200 and RESTRICTED.mark in still.text
+
+
+def _void_triples(served: Served, token: str | None) -> int:
+    headers = {"Accept": "text/turtle"}
+    if token is not None:
+        headers["Authorization"] = f"Bearer {token}"
+    answer = httpx.get(served.base + "/.well-known/void", headers=headers)
+    assert answer.status_code == 200
+    graph = Graph().parse(data=answer.text, format="turtle")
+    dataset = next(s for s in graph.subjects(RDF.type, VOID.Dataset) if str(s).endswith("#dataset"))
+    total = graph.value(dataset, VOID.triples)
+    assert isinstance(total, Literal)
+    return int(total)
+
+
+def _dumped_quads(served: Served, token: str | None) -> int:
+    headers = {} if token is None else {"Authorization": f"Bearer {token}"}
+    answer = httpx.get(served.base + "/dump", params={"format": "nquads"}, headers=headers)
+    assert answer.status_code == 200
+    return len([line for line in gzip.decompress(answer.content).splitlines() if line.strip()])
+
+
+def test_void_counts_only_what_the_reader_may_read(served: Served) -> None:
+    anonymous = _void_triples(served, None)
+    partner = _void_triples(served, served.tokens["partner"])
+    curator = _void_triples(served, served.tokens["curator"])
+    assert anonymous == _dumped_quads(served, None)
+    assert partner == _dumped_quads(served, served.tokens["partner"])
+    assert curator == _dumped_quads(served, served.tokens["curator"])
+    # The partners' contribution: 4 triples; the restricted one, its provenance and the
+    # access records come on top for curators.
+    assert partner - anonymous == 4
+    assert curator - partner >= 4 + 2 * 2 + 2
