@@ -422,6 +422,7 @@ UPDATES = (
     "DELETE WHERE { GRAPH <{G}> { ?s ?p ?o } }",
     "INSERT DATA { GRAPH <{G}> { <http://e/a> <http://e/b> 'tampered' } }",
     "DROP GRAPH <{G}>",
+    "LOAD <http://127.0.0.1:9/data.ttl> INTO GRAPH <{PUB}>",
     f"INSERT DATA {{ GRAPH <{ACCESS_GRAPH}> {{ <{{PUB}}> <{R2P.visibility}> <{R2P.Public}> }} }}",
     "PREFIX g: <https://w3id.org/r2p-graph/graph/> INSERT DATA { GRAPH g:contributions { "
     "<http://e/a> <http://e/b> 'tampered' } }",

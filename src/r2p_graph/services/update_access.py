@@ -28,7 +28,8 @@ def update_refusal(
     An update reads as well as writes (its ``WHERE``, ``ADD``, ``COPY``, ``MOVE``), so while
     the store holds graphs the writer may not read, they may only add and remove triples
     (``INSERT DATA`` / ``DELETE DATA``), and only in graphs they may read; a curator may do
-    anything. The system graphs (access records, provenance) are never written by others.
+    anything. The system graphs (access records, provenance) are never written by others, and
+    ``LOAD`` (which makes the server fetch a URL) is for curators only.
 
     >>> from r2p_graph.services.visibility import visibility_quads
     >>> from r2p_graph.store import OxigraphRepository
@@ -41,6 +42,9 @@ def update_refusal(
     if clearance is Visibility.RESTRICTED:
         return None
     shape = update_shape(update, base_iri=base_iri)
+    if "LOAD" in shape.keywords:
+        # LOAD makes this server fetch a URL, which could be an internal address.
+        return "LOAD fetches a URL from this server and needs a curator token"
     for graph in shape.graphs:
         if graph in SYSTEM_GRAPHS:
             return f"the system graph <{graph}> is written only by r2p-graph and its curators"
