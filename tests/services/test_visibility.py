@@ -167,7 +167,7 @@ def test_a_store_without_hidden_graphs_is_read_whole() -> None:
     public = readable_graphs(repo, Visibility.PUBLIC)
     assert public.everything
     assert public.dataset(NOTES) is None
-    assert public.confirmed(repo)
+    assert public.outdated_by(repo) is None
     assert readable_graphs(repo, Visibility.PUBLIC, explicit=True).graphs == {OPEN}
     assert dump_graphs(repo, Visibility.PUBLIC) == [None, OPEN]
     assert dump_graphs(repo, Visibility.RESTRICTED) is None
@@ -274,3 +274,31 @@ def test_a_change_feed_shows_each_reader_only_the_contributions_they_may_read() 
     assert visible_graphs(repo, Visibility.PUBLIC, feed) == [OPEN]
     assert visible_graphs(repo, Visibility.PARTNERS, feed) == [OPEN, PARTNER]
     assert visible_graphs(repo, Visibility.RESTRICTED, feed) == feed
+
+
+def _reads_during(repo: OxigraphRepository, write: list[Quad]) -> list[ReadableGraphs]:
+    seen: list[ReadableGraphs] = []
+    for view in views(repo, Visibility.PUBLIC):
+        seen.append(view)
+        if len(seen) == 1:
+            repo.add(write)
+    return seen
+
+
+def test_a_graph_hidden_while_a_read_runs_is_read_again_without_it(
+    repo: OxigraphRepository,
+) -> None:
+    seen = _reads_during(repo, visibility_quads(OPEN, Visibility.RESTRICTED))
+    assert len(seen) == 2
+    assert seen[0].can_read(OPEN)
+    assert not seen[1].can_read(OPEN)
+
+
+def test_a_write_that_hides_nothing_read_costs_no_second_read(repo: OxigraphRepository) -> None:
+    other = "https://w3id.org/r2p-graph/graph/contribution/another-secret"
+    seen = _reads_during(
+        repo, [_fact("another", other), *visibility_quads(other, Visibility.RESTRICTED)]
+    )
+    assert len(seen) == 1
+    more = _reads_during(repo, [_fact("public addition", OPEN)])
+    assert len(more) == 1

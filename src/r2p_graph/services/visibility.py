@@ -27,10 +27,11 @@ clearance and recomputed after any write (the repository's
 :class:`~r2p_graph.store.write_clock.WriteClock`).
 
 While no graph is hidden from a clearance, its queries run over the whole store as before (the
-fastest path); a query answered that way is run again over the explicit list of readable graphs
-if a write began meanwhile (:func:`views`), so that a graph made restricted by that write is
-never read. Listing graphs has a cost: Oxigraph looks up each listed graph separately, so a
-query over many readable graphs is slower than one over the whole store.
+fastest path). A read is done again over a fresh list of readable graphs when a write that came
+in while it ran hid something it could have read (:func:`views`), so that a graph made
+restricted by that write is never read past it. Listing graphs has a cost: Oxigraph looks up
+each listed graph separately, so a query over many readable graphs is slower than one over the
+whole store.
 
 >>> from rdflib import URIRef
 >>> from r2p_graph.store import OxigraphRepository
@@ -179,18 +180,19 @@ def clearance(principal: Principal | None) -> Visibility:
 
 @dataclass(frozen=True, slots=True)
 class ReadableGraphs:
-    """The named graphs a clearance may read, as of one state of the store.
+    """The named graphs a clearance may read, as of one state of the store (the write
+    ``stamp`` it was computed at, ``None`` if a write was in progress).
 
     ``graphs`` is ``None`` when nothing is hidden from the clearance: then its readers query
-    the whole store, and ``stamp`` is the repository's write stamp at which that was true (see
-    :meth:`confirmed`). Otherwise ``graphs`` lists every readable named graph; a graph created
-    after it was computed is not in it, so the list can be out of date only on the safe side.
-    The store's default graph is always readable.
+    the whole store. Otherwise ``graphs`` lists every readable named graph (a graph created
+    after it was computed is not in it, so the list can be out of date only on the safe side)
+    and ``hidden`` the graphs it may not read. The store's default graph is always readable.
     """
 
     clearance: Visibility
     graphs: frozenset[str] | None
     stamp: int | None = None
+    hidden: frozenset[str] = frozenset()
 
     @property
     def everything(self) -> bool:
@@ -239,12 +241,19 @@ class ReadableGraphs:
             named_graphs=tuple(g for g in named if self.can_read(g)),
         )
 
-    def confirmed(self, repo: Repository) -> bool:
-        """Whether what was read through this view is certainly readable: always for an explicit
-        list (or full clearance); for the whole store, only if no write began since."""
-        if self.graphs is not None or self.clearance is Visibility.RESTRICTED:
-            return True
-        return repo.write_clock.unchanged_since(self.stamp)
+    def outdated_by(self, repo: Repository) -> ReadableGraphs | None:
+        """After a read through this view: ``None`` if that read is certain to have read
+        nothing hidden, else the view to read again through. Only a write that began since
+        this view was computed can have hidden something it read: a graph it could read that
+        is now hidden, or — for a whole-store view — anything now hidden."""
+        if self.clearance is Visibility.RESTRICTED:
+            return None
+        if repo.write_clock.unchanged_since(self.stamp):
+            return None
+        fresh = readable_graphs(repo, self.clearance, explicit=True)
+        if self.graphs is None:
+            return fresh if fresh.hidden else None
+        return fresh if fresh.hidden & self.graphs else None
 
 
 class _Cache:
@@ -272,7 +281,7 @@ def readable_graphs(
     True
     """
     if clearance is Visibility.RESTRICTED:
-        return ReadableGraphs(clearance, None)
+        return ReadableGraphs(clearance, None, repo.write_clock.stamp())
     with _CACHES_LOCK:
         cache = _CACHES.setdefault(repo, _Cache())
     clock = repo.write_clock
@@ -282,11 +291,12 @@ def readable_graphs(
     fresh = cached is not None and stamp is not None and cached.stamp == stamp
     if fresh and cached is not None and not (explicit and cached.graphs is None):
         return cached
-    readable, everything = _compute(repo, clearance)
+    readable, hidden = _compute(repo, clearance)
+    everything = not hidden
     # The whole store may be read only if that was true of one settled state of the data.
     settled = clock.unchanged_since(stamp)
     whole = everything and settled and not explicit
-    entry = ReadableGraphs(clearance, None if whole else readable, stamp)
+    entry = ReadableGraphs(clearance, None if whole else readable, stamp, hidden)
     if settled and (whole or not everything):
         with cache.lock:
             cache.entries[clearance] = entry
@@ -294,8 +304,8 @@ def readable_graphs(
 
 
 def views(repo: Repository, clearance: Visibility) -> Iterator[ReadableGraphs]:
-    """The view to read through, then — only if the first turned out not to be
-    :meth:`~ReadableGraphs.confirmed` once the read was done — an explicit one to read again
+    """The view to read through, then — only if a write that came in meanwhile hid something
+    that read may have seen (:meth:`ReadableGraphs.outdated_by`) — a fresh one to read again
     through. Read inside the loop; the last read stands::
 
         for view in views(repo, clearance):
@@ -303,8 +313,9 @@ def views(repo: Repository, clearance: Visibility) -> Iterator[ReadableGraphs]:
     """
     first = readable_graphs(repo, clearance)
     yield first
-    if not first.confirmed(repo):
-        yield readable_graphs(repo, clearance, explicit=True)
+    again = first.outdated_by(repo)
+    if again is not None:
+        yield again
 
 
 def visible_graphs(repo: Repository, clearance: Visibility, graphs: Iterable[str]) -> list[str]:
@@ -360,12 +371,12 @@ def dump_graphs(repo: Repository, clearance: Visibility) -> list[str | None] | N
 def hidden_from(repo: Repository, clearance: Visibility) -> ReadableGraphs | None:
     """The graphs ``clearance`` may read, freshly computed (never cached), or ``None`` when
     nothing in the store is hidden from it."""
-    graphs, everything = _compute(repo, clearance)
-    return None if everything else ReadableGraphs(clearance, graphs)
+    graphs, hidden = _compute(repo, clearance)
+    return ReadableGraphs(clearance, graphs, None, hidden) if hidden else None
 
 
-def _compute(repo: Repository, clearance: Visibility) -> tuple[frozenset[str], bool]:
-    """The graphs ``clearance`` may read, and whether that is every graph of the store."""
+def _compute(repo: Repository, clearance: Visibility) -> tuple[frozenset[str], frozenset[str]]:
+    """The graphs of the store ``clearance`` may read, and those it may not."""
     tiers: dict[str, Visibility] = dict.fromkeys(SYSTEM_GRAPHS, Visibility.RESTRICTED)
     graphs: set[str] = set()
     result = repo.query(_TIERS)
@@ -379,4 +390,4 @@ def _compute(repo: Repository, clearance: Visibility) -> tuple[frozenset[str], b
             known = tiers.get(str(graph), Visibility.PUBLIC)
             tiers[str(graph)] = found if found.rank > known.rank else known
     readable = frozenset(g for g in graphs if clearance.permits(tiers.get(g, Visibility.PUBLIC)))
-    return readable, readable == graphs
+    return readable, frozenset(graphs) - readable
