@@ -84,8 +84,8 @@ def test_each_clearance_reads_its_tiers(repo: OxigraphRepository) -> None:
     public = readable_graphs(repo, Visibility.PUBLIC)
     partners = readable_graphs(repo, Visibility.PARTNERS)
     everything = readable_graphs(repo, Visibility.RESTRICTED)
-    assert public.graphs == {OPEN}
-    assert partners.graphs == {OPEN, PARTNER}
+    assert public.graphs == frozenset({OPEN})
+    assert partners.graphs == frozenset({OPEN, PARTNER})
     assert everything.everything
     assert _notes(repo, NOTES, public.dataset(NOTES)) == {"open", "default graph"}
     assert _notes(repo, NOTES, partners.dataset(NOTES)) == {"open", "partner", "default graph"}
@@ -168,7 +168,7 @@ def test_a_store_without_hidden_graphs_is_read_whole() -> None:
     assert public.everything
     assert public.dataset(NOTES) is None
     assert public.outdated_by(repo) is None
-    assert readable_graphs(repo, Visibility.PUBLIC, explicit=True).graphs == {OPEN}
+    assert readable_graphs(repo, Visibility.PUBLIC, explicit=True).graphs == frozenset({OPEN})
     assert dump_graphs(repo, Visibility.PUBLIC) == [None, OPEN]
     assert dump_graphs(repo, Visibility.RESTRICTED) is None
 
@@ -184,7 +184,7 @@ def test_a_whole_store_read_is_redone_when_a_write_came_in_between() -> None:
             repo.add([_fact("secret", SECRET), *visibility_quads(SECRET, Visibility.RESTRICTED)])
     assert len(seen) == 2
     assert seen[0].everything
-    assert seen[1].graphs == {OPEN}
+    assert seen[1].graphs == frozenset({OPEN})
     assert _notes(repo, NOTES, seen[1].dataset(NOTES)) == {"open"}
 
 
