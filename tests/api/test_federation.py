@@ -114,3 +114,11 @@ def test_local_restricted_data_stays_hidden_in_federated_queries(pair: Pair) -> 
     curator = _values(_ask(pair, query, pair.curator))
     assert "local-hidden-value" in curator
     assert "remote-hidden-value" not in curator
+
+
+def test_the_service_description_says_federation_is_on_only_where_it_is(pair: Pair) -> None:
+    feature = b"BasicFederatedQuery"
+    described = httpx.get(pair.local + "/sparql", headers={"Accept": "text/turtle"})
+    assert described.status_code == 200 and feature in described.content
+    remote = httpx.get(pair.remote + "/sparql", headers={"Accept": "text/turtle"})
+    assert remote.status_code == 200 and feature not in remote.content

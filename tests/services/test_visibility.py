@@ -10,6 +10,8 @@ from rdflib import RDF, Literal, URIRef
 
 from r2p_graph.errors import InputError
 from r2p_graph.ontology.namespaces import R2P
+from r2p_graph.services.bundled import load_bundled
+from r2p_graph.services.description import ONTOLOGY, describe, vocabulary_document
 from r2p_graph.services.tokens import Principal, Role, TokenRegistry
 from r2p_graph.services.visibility import (
     ACCESS_GRAPH,
@@ -302,3 +304,14 @@ def test_a_write_that_hides_nothing_read_costs_no_second_read(repo: OxigraphRepo
     assert len(seen) == 1
     more = _reads_during(repo, [_fact("public addition", OPEN)])
     assert len(more) == 1
+
+
+def test_vocabulary_and_thing_pages_read_through_a_listed_view(repo: OxigraphRepository) -> None:
+    load_bundled(repo)
+    public = readable_graphs(repo, Visibility.PUBLIC)
+    assert public.graphs is not None and not public.can_read(SECRET)
+    ontology = vocabulary_document(repo, ONTOLOGY, dataset=public.dataset())
+    assert len(ontology.graph) > 100
+    person = describe(repo, str(PERSON), dataset=public.dataset())
+    notes = {str(o) for o in person.graph.objects(PERSON, R2P.note)}
+    assert notes == {"open", "default graph"}

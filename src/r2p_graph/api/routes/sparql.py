@@ -180,7 +180,8 @@ def _service_description(request: Request) -> Response:
         names = ", ".join(f.media_type for f in offered)
         raise NotAcceptableError(f"the service description can be given as {names}")
     endpoint = str(request.url.replace(query=""))
-    content = service_description(endpoint, fmt)
+    federated = bool(request.app.state.settings.service_endpoints)
+    content = service_description(endpoint, fmt, federated=federated)
     return Response(content, media_type=_content_type(fmt), headers={"Vary": "Accept"})
 
 
