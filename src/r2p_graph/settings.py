@@ -95,3 +95,11 @@ class Settings(BaseSettings):
             "to the requesting <scheme://host>/id/."
         ),
     )
+    service_endpoints: list[str] = Field(
+        default=[],
+        description=(
+            "SPARQL endpoints that queries may call with SERVICE (federated query), e.g. "
+            '["https://query.wikidata.org/sparql"]; empty (the default): SERVICE is refused. '
+            "Hosts must resolve to public addresses unless given by their address here."
+        ),
+    )

@@ -7,6 +7,7 @@ import gzip
 import os
 import threading
 import time
+from collections.abc import Sequence
 from typing import BinaryIO, cast
 
 import httpx
@@ -218,7 +219,14 @@ class Endless:
         self.written = 0
         self.stopped = threading.Event()
 
-    def dump(self, out: BinaryIO, fmt: RdfFormat, *, graph: str | None = None) -> None:
+    def dump(
+        self,
+        out: BinaryIO,
+        fmt: RdfFormat,
+        *,
+        graph: str | None = None,
+        graphs: Sequence[str | None] | None = None,
+    ) -> None:
         try:
             while self.written < 1 << 30:
                 block = os.urandom(8192)

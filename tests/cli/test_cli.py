@@ -230,3 +230,22 @@ def test_bad_configuration_is_one_line(tmp_path: Path) -> None:
         env={**os.environ, "R2P_QUERY_TIMEOUT": "-1"},
     )
     assert_one_line_error(result, "configuration: query_timeout")
+
+
+def test_partner_tokens(tmp_path: Path) -> None:
+    data = tmp_path / "tokens-store"
+    made = cli(
+        "token", "create", "--name", "ngo", "--role", "contributor", "--partner", data_dir=data
+    )
+    assert made.returncode == 0, made.stderr
+    assert "contributor, partner" in made.stderr
+    shorthand = cli("token", "create", "--name", "observer", "--role", "partner", data_dir=data)
+    assert shorthand.returncode == 0, shorthand.stderr
+    listed = cli("token", "list", data_dir=data).stdout.splitlines()
+    assert [line.split("\t")[:2] for line in listed] == [
+        ["ngo", "contributor partner"],
+        ["observer", "reader partner"],
+    ]
+    assert_one_line_error(
+        cli("token", "create", "--name", "x", "--role", "chief", data_dir=data), "unknown role"
+    )

@@ -34,8 +34,9 @@ _RESULT_FORMATS = (
 )
 
 
-def service_description(endpoint: str, fmt: RdfFormat) -> bytes:
-    """Describe the SPARQL service at ``endpoint`` in ``fmt``."""
+def service_description(endpoint: str, fmt: RdfFormat, *, federated: bool = False) -> bytes:
+    """Describe the SPARQL service at ``endpoint`` in ``fmt``; with ``federated``, it answers
+    ``SERVICE`` calls (to the endpoints it is allowed)."""
     graph = Graph()
     graph.bind("sd", SD)
     service = BNode()
@@ -48,6 +49,8 @@ def service_description(endpoint: str, fmt: RdfFormat) -> bytes:
     for name in ("Turtle", "N-Triples", "RDF_XML", "JSON-LD", "TriG", "N-Quads"):
         graph.add((service, SD.inputFormat, FORMATS[name]))
     graph.add((service, SD.feature, SD.UnionDefaultGraph))
+    if federated:
+        graph.add((service, SD.feature, SD.BasicFederatedQuery))
     dataset = BNode()
     graph.add((service, SD.defaultDataset, dataset))
     graph.add((dataset, RDF.type, SD.Dataset))

@@ -296,13 +296,22 @@ def _tokens(data_dir: Path | None) -> TokenRegistry:
 @_reports_errors
 def token_create(
     name: Annotated[str, typer.Option(help="Who holds the token (a person or partner).")],
-    role: Annotated[str, typer.Option(help="reader, contributor, curator or admin.")],
+    role: Annotated[
+        str,
+        typer.Option(help="reader, contributor, curator or admin ('partner': reader --partner)."),
+    ],
+    partner: Annotated[
+        bool, typer.Option("--partner", help="The holder also reads data kept for partners.")
+    ] = False,
     data_dir: DataDir = None,
 ) -> None:
     """Create a token and print it once; only its hash is kept."""
-    secret = _tokens(data_dir).create(name, Role.named(role))
+    if role.strip().lower() == "partner":
+        role, partner = "reader", True
+    secret = _tokens(data_dir).create(name, Role.named(role), partner=partner)
     typer.echo(secret)
-    err.print(f"token for {name!r} ({role}) created; it will not be shown again")
+    kind = f"{role}, partner" if partner else role
+    err.print(f"token for {name!r} ({kind}) created; it will not be shown again")
 
 
 @token_app.command("list")
@@ -310,7 +319,8 @@ def token_create(
 def token_list(data_dir: DataDir = None) -> None:
     """List token holders, roles and creation times (never the tokens)."""
     for holder in _tokens(data_dir).holders():
-        typer.echo(f"{holder.name}\t{holder.role.name.lower()}\t{holder.created}")
+        role = holder.role.name.lower() + (" partner" if holder.partner else "")
+        typer.echo(f"{holder.name}\t{role}\t{holder.created}")
 
 
 @token_app.command("revoke")

@@ -44,7 +44,7 @@ from r2p_graph.ontology.namespaces import (
     R2P,
     STEPS,
 )
-from r2p_graph.store import Repository, SelectResult
+from r2p_graph.store import QueryDataset, Repository, SelectResult
 from r2p_graph.store.repository import Node
 
 __all__ = [
@@ -204,13 +204,15 @@ VOCABULARIES: Final[Mapping[str, Vocabulary]] = {
 """The vocabularies under ``https://w3id.org/r2p-graph/vocab/``, by name."""
 
 
-def describe(repo: Repository, iri: str) -> Description:
-    """The description of ``iri`` (see :func:`_describe`), read from one copy of the data."""
+def describe(repo: Repository, iri: str, *, dataset: QueryDataset | None = None) -> Description:
+    """The description of ``iri`` (see :func:`_describe`), read from one copy of the data,
+    over ``dataset`` (default: every graph; a reader's readable graphs, see
+    :mod:`r2p_graph.services.visibility`)."""
     with repo.consistent_reads():
-        return _describe(repo, iri)
+        return _describe(repo, iri, dataset)
 
 
-def _describe(repo: Repository, iri: str) -> Description:
+def _describe(repo: Repository, iri: str, dataset: QueryDataset | None = None) -> Description:
     """The description of ``iri``: its triples, the labels of what it links to and what links
     to it. ``MissingInputError`` when the store has no triple with ``iri`` as subject or
     object."""
@@ -219,7 +221,9 @@ def _describe(repo: Repository, iri: str) -> Description:
     resource = URIRef(iri)
     graph = Graph()
     candidates: list[tuple[Node, Literal]] = []
-    for _, p, o, label_property, label in select_rows(repo, _OUTBOUND, resource=resource):
+    for _, p, o, label_property, label in select_rows(
+        repo, _OUTBOUND, dataset=dataset, resource=resource
+    ):
         if p is None or o is None:
             continue
         graph.add((resource, p, o))
@@ -228,7 +232,9 @@ def _describe(repo: Repository, iri: str) -> Description:
             candidates.append((o, label))
     linking: set[tuple[Node, Node]] = set()
     inbound_complete = True
-    for _, s, p, label_property, label in select_rows(repo, _INBOUND, resource=resource):
+    for _, s, p, label_property, label in select_rows(
+        repo, _INBOUND, dataset=dataset, resource=resource
+    ):
         if s is None or p is None:
             continue
         if (s, p) not in linking:
@@ -242,28 +248,35 @@ def _describe(repo: Repository, iri: str) -> Description:
             candidates.append((s, label))
     if not len(graph):
         raise MissingInputError(f"the graph says nothing about <{iri}>")
-    _add_blank_nodes(repo, graph)
-    for _, node, _, label in select_rows(repo, _PROPERTY_LABELS, resource=resource):
+    _add_blank_nodes(repo, graph, dataset)
+    for _, node, _, label in select_rows(
+        repo, _PROPERTY_LABELS, dataset=dataset, resource=resource
+    ):
         if node is not None and isinstance(label, Literal):
             candidates.append((node, label))
     candidates.extend(_own_labels(graph, resource))
     return Description(resource, graph, choose_labels(candidates), inbound_complete)
 
 
-def vocabulary_document(repo: Repository, vocabulary: Vocabulary) -> Description:
-    """The document of ``vocabulary`` (see :func:`_vocabulary_document`), read from one copy."""
+def vocabulary_document(
+    repo: Repository, vocabulary: Vocabulary, *, dataset: QueryDataset | None = None
+) -> Description:
+    """The document of ``vocabulary`` (see :func:`_vocabulary_document`), read from one copy,
+    over ``dataset`` (default: every graph)."""
     with repo.consistent_reads():
-        return _vocabulary_document(repo, vocabulary)
+        return _vocabulary_document(repo, vocabulary, dataset)
 
 
-def _vocabulary_document(repo: Repository, vocabulary: Vocabulary) -> Description:
+def _vocabulary_document(
+    repo: Repository, vocabulary: Vocabulary, dataset: QueryDataset | None = None
+) -> Description:
     """The document of ``vocabulary``: its named graph (less other vocabularies' terms) and the
     labels of the properties and values it uses. ``MissingInputError`` when it is not loaded."""
     graph_iri = URIRef(vocabulary.graph)
     graph = Graph()
     for name, uri in PREFIXES.items():
         graph.bind(name, uri)
-    for _, s, p, o in select_rows(repo, _GRAPH, graph=graph_iri):
+    for _, s, p, o in select_rows(repo, _GRAPH, dataset=dataset, graph=graph_iri):
         if s is None or p is None or o is None:
             continue
         if isinstance(s, URIRef) and str(s).startswith(vocabulary.excluded):
@@ -276,21 +289,22 @@ def _vocabulary_document(repo: Repository, vocabulary: Vocabulary) -> Descriptio
         for labelled, label_value in graph.subject_objects(label_property):
             if isinstance(labelled, URIRef | BNode) and isinstance(label_value, Literal):
                 candidates.append((labelled, label_value))
-    for _, node, _, label in select_rows(repo, _GRAPH_LABELS, graph=graph_iri):
+    for _, node, _, label in select_rows(repo, _GRAPH_LABELS, dataset=dataset, graph=graph_iri):
         if node is not None and isinstance(label, Literal):
             candidates.append((node, label))
     return Description(URIRef(vocabulary.iri), graph, choose_labels(candidates))
 
 
 def select_rows(
-    repo: Repository, query: str, **bindings: Node
+    repo: Repository, query: str, *, dataset: QueryDataset | None = None, **bindings: Node
 ) -> Iterator[tuple[Node | None, ...]]:
-    result = repo.query(query, bindings=bindings)
+    """The rows of a SELECT ``query`` over ``dataset`` with variables bound to ``bindings``."""
+    result = repo.query(query, dataset=dataset, bindings=bindings)
     assert isinstance(result, SelectResult)
     return result.rows()
 
 
-def _add_blank_nodes(repo: Repository, graph: Graph) -> None:
+def _add_blank_nodes(repo: Repository, graph: Graph, dataset: QueryDataset | None) -> None:
     """Add the triples of the blank nodes the graph reaches, a few levels deep."""
     seen: set[BNode] = set()
     for _ in range(_BNODE_DEPTH):
@@ -299,7 +313,7 @@ def _add_blank_nodes(repo: Repository, graph: Graph) -> None:
             return
         for node in frontier:
             seen.add(node)
-            for _, p, o in select_rows(repo, _BLANK_NODE, node=node):
+            for _, p, o in select_rows(repo, _BLANK_NODE, dataset=dataset, node=node):
                 if p is not None and o is not None:
                     graph.add((node, p, o))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import queue
 import threading
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import BinaryIO, Final, cast
 
 from r2p_graph.store import RdfFormat, Repository
@@ -69,9 +69,15 @@ def _put(
 
 
 def compressed_dump(
-    repo: Repository, fmt: RdfFormat, *, chunk_bytes: int = DUMP_CHUNK_BYTES
+    repo: Repository,
+    fmt: RdfFormat,
+    *,
+    chunk_bytes: int = DUMP_CHUNK_BYTES,
+    graphs: Sequence[str | None] | None = None,
 ) -> Iterator[bytes]:
-    """The whole store in ``fmt``, gzip-compressed, as chunks of at most ``chunk_bytes``.
+    """The whole store in ``fmt`` (or only ``graphs``, in that order: a reader's readable
+    graphs, see :func:`r2p_graph.services.visibility.dump_graphs`), gzip-compressed, as chunks
+    of at most ``chunk_bytes``.
 
     The store writes its dump in a thread of its own into a short queue, so no more than a few
     chunks are held in memory however large the store is. Closing the iterator early (the
@@ -82,7 +88,8 @@ def compressed_dump(
     def produce() -> None:
         sink = _GzipSink(chunks, stop, chunk_bytes)
         try:
-            repo.dump(cast("BinaryIO", sink), fmt)  # it has what dump() uses: write, flush
+            # The sink has what dump() uses: write, flush.
+            repo.dump(cast("BinaryIO", sink), fmt, graphs=graphs)
             sink.finish()
             _put(chunks, None, stop)
         except _DumpCancelledError:

@@ -1,7 +1,12 @@
-"""Access tokens: who may write, and in which role.
+"""Access tokens: who may write, in which role, and whether they may read partners' data.
 
 A token is shown once, when it is created; only its SHA-256 hash is kept, in
 ``<data-dir>/tokens.json``. Roles are ordered: a higher role may do all a lower one may.
+
+Being a partner is a flag on the token, not a role: it says what its holder may *read* (data
+whose visibility is ``partners``, see :mod:`r2p_graph.services.visibility`), while the role
+says what they may *write*. A partner organisation's reader token and its contributor token can
+both carry it; curators and admins read everything anyway.
 
 >>> import tempfile
 >>> with tempfile.TemporaryDirectory() as folder:
@@ -53,6 +58,7 @@ class Principal:
     name: str
     role: Role
     created: str
+    partner: bool = False
 
 
 class TokenRegistry:
@@ -62,8 +68,9 @@ class TokenRegistry:
         self.path = path
         self._lock = threading.Lock()
 
-    def create(self, name: str, role: Role) -> str:
-        """Make a token for ``name`` with ``role`` and return it; it cannot be shown again."""
+    def create(self, name: str, role: Role, *, partner: bool = False) -> str:
+        """Make a token for ``name`` with ``role`` and return it; it cannot be shown again.
+        With ``partner``, its holder also reads the data kept for partners."""
         if not name.strip():
             raise InputError("a token needs a name")
         secret = "r2p_" + secrets.token_urlsafe(32)
@@ -77,6 +84,7 @@ class TokenRegistry:
                     "role": role.name.lower(),
                     "hash": _digest(secret),
                     "created": datetime.now(UTC).isoformat(timespec="seconds"),
+                    **({"partner": True} if partner else {}),
                 }
             )
             self._write(entries)
@@ -102,17 +110,17 @@ class TokenRegistry:
         with self._lock:
             entries = self._read()
         for entry in entries:
-            if hmac.compare_digest(entry["hash"], digest):
+            if hmac.compare_digest(str(entry["hash"]), digest):
                 return _principal(entry)
         return None
 
-    def _read(self) -> list[dict[str, str]]:
+    def _read(self) -> list[dict[str, object]]:
         if not self.path.is_file():
             return []
         data = json.loads(self.path.read_text(encoding="utf-8"))
         return list(data.get("tokens", []))
 
-    def _write(self, entries: list[dict[str, str]]) -> None:
+    def _write(self, entries: list[dict[str, object]]) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         partial = self.path.with_suffix(".partial")
         with partial.open("w", encoding="utf-8") as file:
@@ -127,5 +135,10 @@ def _digest(secret: str) -> str:
     return hashlib.sha256(secret.encode("utf-8")).hexdigest()
 
 
-def _principal(entry: dict[str, str]) -> Principal:
-    return Principal(entry["name"], Role.named(entry["role"]), entry["created"])
+def _principal(entry: dict[str, object]) -> Principal:
+    return Principal(
+        str(entry["name"]),
+        Role.named(str(entry["role"])),
+        str(entry["created"]),
+        partner=entry.get("partner") is True,
+    )

@@ -23,7 +23,8 @@ from r2p_graph.services.description import (
     choose_labels,
     select_rows,
 )
-from r2p_graph.store import RdfFormat, Repository, StoreStats
+from r2p_graph.store import QueryDataset, RdfFormat, Repository, StoreStats
+from r2p_graph.store.repository import GraphCount
 
 SD: Final = Namespace("http://www.w3.org/ns/sparql-service-description#")
 VOID: Final = Namespace("http://rdfs.org/ns/void#")
@@ -68,19 +69,67 @@ class DatasetLinks:
     dumps: Sequence[tuple[RdfFormat, str]]
 
 
-def describe_dataset(repo: Repository, links: DatasetLinks) -> Description:
+def describe_dataset(
+    repo: Repository, links: DatasetLinks, *, dataset: QueryDataset | None = None
+) -> Description:
     """The VoID and DCAT description of the dataset in ``repo``, as served at ``links``: title,
     licence, triples in all and per named graph (one ``void:subset`` each), instances per
     class (``void:classPartition``), SPARQL endpoint and dumps; with the labels of the
-    classes for display."""
-    description = void_graph(repo.stats(), links)
+    classes for display. Counted over ``dataset`` (default: the whole store; a reader's
+    readable graphs, see :mod:`r2p_graph.services.visibility`), so that hidden graphs add
+    nothing to the counts and are not listed."""
+    description = void_graph(dataset_stats(repo, dataset), links)
     candidates = [
         (node, label)
-        for node, _, label in select_rows(repo, CLASS_LABELS)
+        for node, _, label in select_rows(repo, CLASS_LABELS, dataset=dataset)
         if node is not None and isinstance(label, Literal)
     ]
     labels = {**choose_labels(candidates), **description.labels}
     return Description(description.resource, description.graph, labels)
+
+
+_GRAPH_SIZES: Final = """
+SELECT ?graph (COUNT(*) AS ?n) WHERE { GRAPH ?graph { ?s ?p ?o } } GROUP BY ?graph ORDER BY ?graph
+"""
+_TRIPLES: Final = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+_CLASS_SIZES: Final = """
+SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?class FILTER(isIRI(?class)) }
+GROUP BY ?class ORDER BY DESC(?n) ?class
+"""
+
+
+def dataset_stats(repo: Repository, dataset: QueryDataset | None) -> StoreStats:
+    """Triples per graph and instances per class of ``dataset``: its named graphs, and its
+    default graph counted as the store's default graph (``None``: the whole store).
+
+    >>> from r2p_graph.store import OxigraphRepository
+    >>> repo = OxigraphRepository.in_memory()
+    >>> _ = repo.load(b"<http://e/a> a <http://e/C> .", RdfFormat.TURTLE, graph="http://e/g")
+    >>> _ = repo.load(b"<http://e/b> a <http://e/C> .", RdfFormat.TURTLE, graph="http://e/h")
+    >>> stats = dataset_stats(repo, QueryDataset(default_graphs=(None, "http://e/g"),
+    ...                                         named_graphs=("http://e/g",)))
+    >>> stats.total_triples, stats.classes
+    (1, [('http://e/C', 1)])
+    """
+    if dataset is None:
+        return repo.stats()
+    named = QueryDataset(default_graphs=(), named_graphs=dataset.named_graphs)
+    graphs = [
+        GraphCount(str(graph), int(str(count)))
+        for graph, count in select_rows(repo, _GRAPH_SIZES, dataset=named)
+        if graph is not None and count is not None
+    ]
+    own_default = QueryDataset(default_graphs=(None,), named_graphs=())
+    if dataset.default_graphs is None or None in dataset.default_graphs:
+        for (count,) in select_rows(repo, _TRIPLES, dataset=own_default):
+            if count is not None and int(str(count)):
+                graphs.insert(0, GraphCount(None, int(str(count))))
+    classes = [
+        (str(cls), int(str(count)))
+        for cls, count in select_rows(repo, _CLASS_SIZES, dataset=dataset)
+        if cls is not None and count is not None
+    ]
+    return StoreStats(graphs=graphs, classes=classes)
 
 
 def void_graph(stats: StoreStats, links: DatasetLinks) -> Description:

@@ -64,6 +64,7 @@ from r2p_graph.store.repository import (
 from r2p_graph.store.results import OxAsk, OxGraph, OxSelect
 from r2p_graph.store.sparql_text import mints_terms, replace_graph_update
 from r2p_graph.store.terms import RDF_FORMATS, dataset_options, graph_node, to_oxigraph
+from r2p_graph.store.write_clock import WriteClock
 
 log = logging.getLogger(__name__)
 
@@ -101,6 +102,7 @@ class OxigraphRepository(Repository):
         self._store = store
         self.path = path
         self._write_lock = threading.RLock()
+        self._clock = WriteClock()
         self._pinned = threading.local()
         mirror = MemoryMirror(store) if read_from_memory and path is not None else None
         pool = None
@@ -151,6 +153,11 @@ class OxigraphRepository(Repository):
         return cls(ox.Store(), None)
 
     @property
+    def write_clock(self) -> WriteClock:
+        """Counts the writes to this repository as they begin and end."""
+        return self._clock
+
+    @property
     def reads_from_memory(self) -> bool:
         """Whether reads are answered from the memory mirror right now."""
         return self._replicas.reader() is not None
@@ -197,7 +204,7 @@ class OxigraphRepository(Repository):
         return self._extend(quads)
 
     def _extend(self, quads: list[ox.Quad]) -> int:
-        with self._write_lock:
+        with self._write_lock, self._clock.writing():
             # Looking up each new quad costs the size of the write, where counting the graphs
             # before and after would cost the size of the graphs written to.
             added = len({q for q in quads if q not in self._store})
@@ -234,7 +241,7 @@ class OxigraphRepository(Repository):
         """
         if not path.is_file():
             raise MissingInputError(f"no such file: {path}")
-        with self._write_lock:
+        with self._write_lock, self._clock.writing():
             targets = self._scan_graphs(path, fmt) if fmt.is_dataset else {graph}
             if any(self.holds_graph(g) for g in targets):
                 added = self.load(path, fmt, graph=graph)
@@ -295,7 +302,7 @@ class OxigraphRepository(Repository):
         """As :meth:`Repository.update`. Named graphs exist implicitly, as in any quad store:
         ``CLEAR``, ``DROP``, ``ADD``, ``MOVE`` or ``COPY`` of a graph that was never created act
         on an empty graph instead of failing."""
-        with self._write_lock:
+        with self._write_lock, self._clock.writing():
             created = self._update_creating_graphs(sparql, base_iri)
             if mints_terms(sparql):
                 self._replicas.changed()
@@ -348,7 +355,7 @@ class OxigraphRepository(Repository):
         )
 
     def drop_graph(self, graph: str) -> None:
-        with self._write_lock:
+        with self._write_lock, self._clock.writing():
             self._store.remove_graph(ox.NamedNode(graph))
             self._replicas.graph_dropped(graph)
 
@@ -483,10 +490,27 @@ class OxigraphRepository(Repository):
             sizes.insert(0, GraphCount(None, default))
         return sizes
 
-    def dump(self, out: BinaryIO, fmt: RdfFormat, *, graph: str | None = None) -> None:
+    def dump(
+        self,
+        out: BinaryIO,
+        fmt: RdfFormat,
+        *,
+        graph: str | None = None,
+        graphs: Sequence[str | None] | None = None,
+    ) -> None:
         # Dumps come from the disk store, the durable truth, never from the mirror.
         if graph is not None:
             self._store.dump(out, RDF_FORMATS[fmt], from_graph=ox.NamedNode(graph))
+        elif graphs is not None:
+            quads = (
+                quad
+                for name in graphs
+                for quad in self._store.quads_for_pattern(None, None, None, graph_node(name))
+            )
+            if fmt in (RdfFormat.N_QUADS, RdfFormat.TRIG):
+                ox.serialize(quads, out, RDF_FORMATS[fmt])
+            else:
+                ox.serialize((q.triple for q in quads), out, RDF_FORMATS[fmt])
         elif fmt in (RdfFormat.N_QUADS, RdfFormat.TRIG):
             self._store.dump(out, RDF_FORMATS[fmt])
         else:

@@ -29,6 +29,7 @@ from rdflib.term import BNode, Literal, URIRef
 
 from r2p_graph.errors import ResultTooLargeError
 from r2p_graph.store.formats import RdfFormat, ResultFormat
+from r2p_graph.store.write_clock import WriteClock
 
 Node = URIRef | Literal | BNode
 """An RDF term as it crosses the repository seam."""
@@ -312,9 +313,23 @@ class Repository(ABC):
         """Triples in one named graph, or all quads of the store when ``graph`` is ``None``."""
 
     @abstractmethod
-    def dump(self, out: BinaryIO, fmt: RdfFormat, *, graph: str | None = None) -> None:
+    def dump(
+        self,
+        out: BinaryIO,
+        fmt: RdfFormat,
+        *,
+        graph: str | None = None,
+        graphs: Sequence[str | None] | None = None,
+    ) -> None:
         """Write the whole dataset (dataset formats) or one graph (any format) to ``out``,
-        streaming, without building it in memory."""
+        streaming, without building it in memory. ``graphs`` limits the dataset to those
+        graphs (``None`` in it: the default graph), written in that order."""
+
+    @property
+    @abstractmethod
+    def write_clock(self) -> WriteClock:
+        """Counts writes as they begin and end, for readers that cache what they derive from
+        the data (see :mod:`r2p_graph.store.write_clock`)."""
 
     @abstractmethod
     def stats(self) -> StoreStats:

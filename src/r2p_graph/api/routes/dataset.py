@@ -13,11 +13,14 @@ from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
+from r2p_graph.api.auth import ClearanceDep, reader_clearance
 from r2p_graph.api.deps import RepositoryDep, SettingsDep
 from r2p_graph.api.html import resource_page
 from r2p_graph.api.negotiation import by_name
 from r2p_graph.api.representations import Site, negotiate, respond
+from r2p_graph.services.description import Description
 from r2p_graph.services.dumps import compressed_dump
+from r2p_graph.services.visibility import dump_graphs, views
 from r2p_graph.services.void import DatasetLinks, describe_dataset
 from r2p_graph.store import RdfFormat
 
@@ -40,7 +43,15 @@ async def void(request: Request, repo: RepositoryDep, settings: SettingsDep) -> 
         sparql=site.url("sparql"),
         dumps=[(f, site.url(f"dump?format={_DUMP_NAMES[f]}")) for f in DUMP_FORMATS],
     )
-    description = await run_in_threadpool(describe_dataset, repo, links)
+    reader = reader_clearance(request)
+
+    def read() -> Description:
+        # Counts of the reader's graphs only: hidden graphs are neither counted nor listed.
+        for view in views(repo, reader):
+            description = describe_dataset(repo, links, dataset=view.dataset())
+        return description
+
+    description = await run_in_threadpool(read)
     expand = set(description.graph.subjects()) - {description.resource}
     return respond(
         request,
@@ -61,17 +72,18 @@ async def void(request: Request, repo: RepositoryDep, settings: SettingsDep) -> 
 )
 def dump(
     repo: RepositoryDep,
+    reader: ClearanceDep,
     format: str = Query(  # noqa: A002 (the parameter's name in the URL)
         default="nquads", description="nquads (all named graphs) or turtle (their union)"
     ),
 ) -> StreamingResponse:
     """Every quad of the store as gzip-compressed N-Quads (or its triples as Turtle), streamed
-    while the store writes it."""
+    while the store writes it; only the graphs the reader may read (a curator's token: all)."""
     fmt = by_name(format, DUMP_FORMATS)
     assert isinstance(fmt, RdfFormat)
     filename = f"r2p-graph.{fmt.extension}.gz"
     return StreamingResponse(
-        compressed_dump(repo, fmt),
+        compressed_dump(repo, fmt, graphs=dump_graphs(repo, reader)),
         media_type="application/gzip",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )

@@ -6,6 +6,10 @@ a named graph does not exist), ``PUT`` replaces it (201 when new, else 204), ``P
 ``POST`` without either parameter creates a new graph and answers 201 with its ``Location``;
 a ``POST`` body may also be ``multipart/form-data`` with one RDF document per part.
 Writes need a contributor token.
+
+A graph the reader may not read (see :mod:`r2p_graph.services.visibility`) does not exist for
+them: ``GET``/``HEAD``/``DELETE`` answer 404 as for a graph never written; ``PUT``/``POST``
+into it are refused (403) unless the token's holder may read it.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from fastapi import APIRouter, Depends, Request, Response
 from rdflib import URIRef
 from starlette.concurrency import run_in_threadpool
 
-from r2p_graph.api.auth import require
+from r2p_graph.api.auth import ClearanceDep, ForbiddenError, require
 from r2p_graph.api.deps import RepositoryDep, SettingsDep
 from r2p_graph.api.negotiation import by_name, choose
 from r2p_graph.api.problems import NotAcceptableError, NotFoundError, UnsupportedMediaTypeError
@@ -30,6 +34,7 @@ from r2p_graph.errors import InputError, UnknownFormatError
 from r2p_graph.ontology.namespaces import GRAPH_BASE
 from r2p_graph.services.tokens import Role
 from r2p_graph.services.validation import parse_rdf
+from r2p_graph.services.visibility import SYSTEM_GRAPHS, Visibility, readable_graphs
 from r2p_graph.store import QueryDataset, RdfFormat, Repository
 from r2p_graph.store.repository import Quad
 
@@ -61,7 +66,7 @@ def _target(request: Request, *, required: bool = True) -> tuple[bool, str | Non
     return True, graphs[0] if graphs else None
 
 
-async def _read(request: Request, repo: Repository, *, head: bool) -> Response:
+async def _read(request: Request, repo: Repository, reader: Visibility, *, head: bool) -> Response:
     _, graph = _target(request)
     fmt = (
         by_name(request.query_params["format"], READABLE)
@@ -74,8 +79,7 @@ async def _read(request: Request, repo: Repository, *, head: bool) -> Response:
     assert isinstance(fmt, RdfFormat)
 
     def run() -> bytes:
-        if graph is not None and not repo.graph_exists(graph):
-            raise NotFoundError(f"no graph <{graph}> in the store")
+        _must_exist_for(repo, reader, graph)
         buffer = io.BytesIO()
         dataset = QueryDataset(default_graphs=(graph,))
         repo.query(_WHOLE_GRAPH, dataset=dataset).serialize(buffer, fmt)
@@ -86,16 +90,39 @@ async def _read(request: Request, repo: Repository, *, head: bool) -> Response:
     return Response(b"" if head else content, media_type=fmt.media_type, headers=headers)
 
 
+def _must_exist_for(repo: Repository, reader: Visibility, graph: str | None) -> None:
+    """404 unless ``graph`` exists and ``reader`` may read it (the default graph always does)."""
+    if graph is None:
+        return
+    if not readable_graphs(repo, reader, explicit=True).can_read(graph) or not repo.graph_exists(
+        graph
+    ):
+        raise NotFoundError(f"no graph <{graph}> in the store")
+
+
+def _may_write(repo: Repository, reader: Visibility, graph: str | None) -> None:
+    """403 when ``graph`` is a system graph (for non-curators) or exists and holds data its
+    writer may not read."""
+    if graph in SYSTEM_GRAPHS and reader is not Visibility.RESTRICTED:
+        raise ForbiddenError(
+            f"the system graph <{graph}> is written only by r2p-graph and curators"
+        )
+    if graph is None or not repo.graph_exists(graph):
+        return
+    if not readable_graphs(repo, reader, explicit=True).can_read(graph):
+        raise ForbiddenError(f"the graph <{graph}> can be written only by those who may read it")
+
+
 @router.get("/graph-store", summary="Read a graph")
-async def get_graph(request: Request, repo: RepositoryDep) -> Response:
+async def get_graph(request: Request, repo: RepositoryDep, reader: ClearanceDep) -> Response:
     """The triples of ``?graph=IRI`` or ``?default``."""
-    return await _read(request, repo, head=False)
+    return await _read(request, repo, reader, head=False)
 
 
 @router.head("/graph-store", summary="Headers of a graph")
-async def head_graph(request: Request, repo: RepositoryDep) -> Response:
+async def head_graph(request: Request, repo: RepositoryDep, reader: ClearanceDep) -> Response:
     """As GET, without the body."""
-    return await _read(request, repo, head=True)
+    return await _read(request, repo, reader, head=True)
 
 
 def form_parts(content_type: str, body: bytes) -> list[tuple[str, RdfFormat, bytes]]:
@@ -140,13 +167,16 @@ def _body_format(request: Request) -> RdfFormat:
 
 
 @router.put("/graph-store", summary="Replace a graph", dependencies=WRITERS)
-async def put_graph(request: Request, repo: RepositoryDep, settings: SettingsDep) -> Response:
+async def put_graph(
+    request: Request, repo: RepositoryDep, settings: SettingsDep, reader: ClearanceDep
+) -> Response:
     """Replace the graph by the body, in one transaction (201 if it held nothing before)."""
     _, graph = _target(request)
     fmt = _body_format(request)
     body = await read_body(request, settings.max_body_bytes)
 
     def run() -> bool:
+        _may_write(repo, reader, graph)
         existed = repo.holds_graph(None) if graph is None else repo.graph_exists(graph)
         repo.replace_graph(graph, body, fmt, source_name="request body")
         return existed
@@ -156,7 +186,9 @@ async def put_graph(request: Request, repo: RepositoryDep, settings: SettingsDep
 
 
 @router.post("/graph-store", summary="Add to a graph, or create a new one", dependencies=WRITERS)
-async def post_graph(request: Request, repo: RepositoryDep, settings: SettingsDep) -> Response:
+async def post_graph(
+    request: Request, repo: RepositoryDep, settings: SettingsDep, reader: ClearanceDep
+) -> Response:
     """Add the body's triples to the graph; without a graph, create one (201, ``Location``)."""
     given, graph = _target(request, required=False)
     content_type = request.headers.get("content-type", "")
@@ -167,6 +199,7 @@ async def post_graph(request: Request, repo: RepositoryDep, settings: SettingsDe
         graph = f"{GRAPH_BASE}uploads/{uuid.uuid4()}"
 
     def run() -> bool:
+        _may_write(repo, reader, graph)
         existed = graph is None or repo.graph_exists(graph)
         if fmt is not None:
             repo.load(body, fmt, graph=graph, source_name="request body")
@@ -190,7 +223,7 @@ async def post_graph(request: Request, repo: RepositoryDep, settings: SettingsDe
 
 
 @router.delete("/graph-store", summary="Remove a graph", dependencies=WRITERS)
-async def delete_graph(request: Request, repo: RepositoryDep) -> Response:
+async def delete_graph(request: Request, repo: RepositoryDep, reader: ClearanceDep) -> Response:
     """Remove the graph (404 when a named graph holds nothing)."""
     _, graph = _target(request)
 
@@ -198,8 +231,7 @@ async def delete_graph(request: Request, repo: RepositoryDep) -> Response:
         if graph is None:
             repo.update("DROP SILENT DEFAULT")
             return
-        if not repo.graph_exists(graph):
-            raise NotFoundError(f"no graph <{graph}> in the store")
+        _must_exist_for(repo, reader, graph)
         repo.drop_graph(graph)
 
     await run_in_threadpool(run)

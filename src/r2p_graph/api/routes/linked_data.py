@@ -17,6 +17,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
+from r2p_graph.api.auth import reader_clearance
 from r2p_graph.api.deps import RepositoryDep, SettingsDep
 from r2p_graph.api.html import resource_page, vocabulary_page
 from r2p_graph.api.problems import NotFoundError
@@ -26,10 +27,12 @@ from r2p_graph.ontology.namespaces import ID_BASE
 from r2p_graph.services.description import (
     ONTOLOGY,
     VOCABULARIES,
+    Description,
     Vocabulary,
     describe,
     vocabulary_document,
 )
+from r2p_graph.services.visibility import views
 from r2p_graph.store import Repository
 
 router = APIRouter(tags=["linked data"])
@@ -84,7 +87,15 @@ async def context() -> JSONResponse:
 
 async def _describe(request: Request, repo: Repository, site: Site, iri: str) -> Response:
     fmt = negotiate(request)
-    description = await run_in_threadpool(describe, repo, iri)
+    reader = reader_clearance(request)
+
+    def read() -> Description:
+        # Only what the reader may read: a thing known only from hidden graphs is a 404.
+        for view in views(repo, reader):
+            description = describe(repo, iri, dataset=view.dataset())
+        return description
+
+    description = await run_in_threadpool(read)
     return respond(
         request,
         fmt,
@@ -100,7 +111,14 @@ async def _vocabulary(
     request: Request, repo: Repository, site: Site, vocabulary: Vocabulary
 ) -> Response:
     fmt = negotiate(request)
-    description = await run_in_threadpool(vocabulary_document, repo, vocabulary)
+    reader = reader_clearance(request)
+
+    def read() -> Description:
+        for view in views(repo, reader):
+            description = vocabulary_document(repo, vocabulary, dataset=view.dataset())
+        return description
+
+    description = await run_in_threadpool(read)
     return respond(
         request,
         fmt,

@@ -8,8 +8,8 @@
   400 when the update has its own ``USING`` or ``WITH``);
 * ``GET`` without a query: the SPARQL 1.1 Service Description.
 
-Federated queries (``SERVICE``) are refused: the server never calls other endpoints for an
-anonymous client.
+Federated queries (``SERVICE``) are refused unless the operator lists the endpoints they may
+call (:mod:`r2p_graph.services.federation`); updates never call other endpoints.
 
 Results are negotiated with ``Accept`` (q-values honoured) or chosen with ``format``.
 """
@@ -23,13 +23,16 @@ from urllib.parse import parse_qs
 from fastapi import APIRouter, Request, Response
 from starlette.concurrency import run_in_threadpool
 
-from r2p_graph.api.auth import require
+from r2p_graph.api.auth import ForbiddenError, reader_clearance, require
 from r2p_graph.api.deps import RepositoryDep, SettingsDep
 from r2p_graph.api.negotiation import GRAPH_FORMATS, SELECT_FORMATS, Format, by_name, choose
 from r2p_graph.api.problems import BodyTooLargeError, NotAcceptableError, UnsupportedMediaTypeError
 from r2p_graph.api.service_description import service_description
 from r2p_graph.errors import InputError, UnknownFormatError
+from r2p_graph.services.federation import check_service_calls
 from r2p_graph.services.tokens import Role
+from r2p_graph.services.update_access import update_refusal
+from r2p_graph.services.visibility import views
 from r2p_graph.store import QueryDataset, QueryForm, RdfFormat, Repository, ResultFormat
 from r2p_graph.store.sparql_text import calls_service, with_update_dataset
 
@@ -111,8 +114,8 @@ async def _answer(
     params: Mapping[str, Sequence[str]],
     max_bytes: int,
 ) -> Response:
-    _refuse_federation(query)
-    dataset = _dataset(params.get("default-graph-uri"), params.get("named-graph-uri"))
+    reader = reader_clearance(request)
+    requested_dataset = _dataset(params.get("default-graph-uri"), params.get("named-graph-uri"))
     requested = _one(params["format"], "format") if "format" in params else None
     accept = request.headers.get("accept")
 
@@ -121,21 +124,29 @@ async def _answer(
     if select_format is None and graph_format is None:
         raise NotAcceptableError(_not_acceptable(SELECT_FORMATS + GRAPH_FORMATS))
 
-    form, content = await repo.answer_async(
-        query,
-        dataset=dataset,
-        select_format=select_format
-        if isinstance(select_format, ResultFormat)
-        else ResultFormat.JSON,
-        graph_format=graph_format if isinstance(graph_format, RdfFormat) else RdfFormat.TURTLE,
-        max_bytes=max_bytes,
-        base_iri=_endpoint(request),
-    )
-    fmt = graph_format if form is QueryForm.GRAPH else select_format
-    if fmt is None:
-        raise NotAcceptableError(
-            _not_acceptable(GRAPH_FORMATS if form is QueryForm.GRAPH else SELECT_FORMATS)
+    async def answer_over(dataset: QueryDataset | None) -> tuple[bytes, Format]:
+        form, content = await repo.answer_async(
+            query,
+            dataset=dataset,
+            select_format=select_format
+            if isinstance(select_format, ResultFormat)
+            else ResultFormat.JSON,
+            graph_format=graph_format if isinstance(graph_format, RdfFormat) else RdfFormat.TURTLE,
+            max_bytes=max_bytes,
+            base_iri=_endpoint(request),
         )
+        fmt = graph_format if form is QueryForm.GRAPH else select_format
+        if fmt is None:
+            offered = GRAPH_FORMATS if form is QueryForm.GRAPH else SELECT_FORMATS
+            raise NotAcceptableError(_not_acceptable(offered))
+        return content, fmt
+
+    allowed = request.app.state.settings.service_endpoints
+    if calls_service(query):  # checking the endpoints may wait for name resolution
+        await run_in_threadpool(check_service_calls, query, allowed, base_iri=_endpoint(request))
+    # Only the reader's graphs: see r2p_graph.services.visibility.
+    for view in views(repo, reader):
+        content, fmt = await answer_over(view.dataset(query, requested_dataset, _endpoint(request)))
     return Response(content, media_type=_content_type(fmt), headers={"Vary": "Accept"})
 
 
@@ -143,6 +154,12 @@ async def _apply(
     request: Request, repo: Repository, update: str, params: Mapping[str, Sequence[str]]
 ) -> Response:
     _refuse_federation(update)
+    writer = reader_clearance(request)
+    refusal = await run_in_threadpool(
+        lambda: update_refusal(repo, writer, update, base_iri=_endpoint(request))
+    )
+    if refusal is not None:
+        raise ForbiddenError(refusal)
     defaults = params.get("using-graph-uri", [])
     named = params.get("using-named-graph-uri", [])
     if defaults or named:
@@ -161,7 +178,8 @@ def _service_description(request: Request) -> Response:
         names = ", ".join(f.media_type for f in offered)
         raise NotAcceptableError(f"the service description can be given as {names}")
     endpoint = str(request.url.replace(query=""))
-    content = service_description(endpoint, fmt)
+    federated = bool(request.app.state.settings.service_endpoints)
+    content = service_description(endpoint, fmt, federated=federated)
     return Response(content, media_type=_content_type(fmt), headers={"Vary": "Accept"})
 
 
