@@ -173,6 +173,10 @@ class QueryPool:
             while self._idle.empty() and time.monotonic() < deadline:
                 time.sleep(0.01)
 
+    def idle_workers(self) -> int:
+        """How many workers are ready and free at this moment."""
+        return self._idle.qsize()
+
     def run(self, job: QueryJob) -> tuple[QueryForm, bytes]:
         """Answer ``job`` in a worker within the deadline; ``QueryTimeoutError`` otherwise.
 
