@@ -56,6 +56,10 @@ SPIN_SECONDS = 0.0003
 sleeps: most lookups are answered within this, and a process put to sleep and woken again costs
 more than that on small virtual machines."""
 
+MAX_LOAD_FAILURES = 3
+"""Workers that may die in a row while loading a snapshot before the pool stops replacing
+them (a store that cannot be loaded would otherwise be retried for ever)."""
+
 Snapshot = Callable[[Path], None]
 """Writes an N-Quads copy of the store to the given file."""
 
@@ -154,15 +158,18 @@ class QueryPool:
         # Last in, first out: the worker that answered last is the likeliest to be awake still.
         self._idle: queue.LifoQueue[_Worker] = queue.LifoQueue()
         # Coroutines waiting for a worker, served before the idle queue; both under _idle_lock.
-        self._waiters: collections.deque[
-            tuple[asyncio.AbstractEventLoop, asyncio.Future[_Worker]]
-        ] = collections.deque()
+        self._waiters: collections.deque[tuple[asyncio.AbstractEventLoop, asyncio.Future[None]]] = (
+            collections.deque()
+        )
         self._idle_lock = threading.Lock()
         self._in_flight = 0  # queries awaited on the event loop now
         self._workers: list[_Worker] = []
         self._lock = threading.Lock()
         self._folder = tempfile.TemporaryDirectory(prefix="r2p-query-pool-")
         self._generation = 0
+        self._latest_snapshot: Path | None = None
+        self._loading: collections.Counter[Path] = collections.Counter()
+        self._load_failures = 0
         self._closed = False
 
     def start(self, *, wait: float | None = None) -> None:
@@ -232,20 +239,29 @@ class QueryPool:
             raise
 
     async def _free_worker(self) -> _Worker:
-        """An idle worker, waiting for one on the loop up to the deadline."""
+        """An idle worker, waiting for one on the loop up to the deadline.
+
+        A waiter is only woken; it takes the worker from the idle queue itself, so a worker is
+        never in the hands of a loop that might close before it runs."""
         loop = asyncio.get_running_loop()
-        with self._idle_lock:
+        give_up = loop.time() + self._deadline
+        while True:
+            with self._idle_lock:
+                try:
+                    return self._idle.get_nowait()
+                except queue.Empty:
+                    waiter: asyncio.Future[None] = loop.create_future()
+                    self._waiters.append((loop, waiter))
             try:
-                return self._idle.get_nowait()
-            except queue.Empty:
-                waiter: asyncio.Future[_Worker] = loop.create_future()
-                self._waiters.append((loop, waiter))
-        try:
-            return await asyncio.wait_for(waiter, self._deadline)
-        except TimeoutError:
-            raise QueryTimeoutError(
-                f"no query worker became free within {self._deadline:g} s; try again later"
-            ) from None
+                await asyncio.wait_for(waiter, max(give_up - loop.time(), 0.0))
+            except BaseException as error:
+                # A wake-up this waiter no longer needs goes to the next one.
+                self._wake_next()
+                if isinstance(error, TimeoutError):
+                    raise QueryTimeoutError(
+                        f"no query worker became free within {self._deadline:g} s; try again later"
+                    ) from None
+                raise
 
     def replay(self, message: tuple[object, ...]) -> None:
         """Send a write the disk has committed to every live worker, in commit order."""
@@ -283,29 +299,48 @@ class QueryPool:
         self._drain_retired()
 
     def _take_snapshot(self) -> Path:
+        """A new snapshot of the store (under ``_lock``)."""
         self._generation += 1
         snapshot = Path(self._folder.name) / f"snapshot-{self._generation}.nq"
         self._snapshot(snapshot)
-        for older in Path(self._folder.name).glob("snapshot-*.nq"):
-            if older != snapshot:
-                older.unlink(missing_ok=True)
+        self._latest_snapshot = snapshot
+        self._remove_unused_snapshots()
         return snapshot
 
+    def _remove_unused_snapshots(self) -> None:
+        """Delete the snapshots no worker is loading any more, but the latest (under
+        ``_lock``): workers replaced at the same time may still be reading older ones."""
+        for older in Path(self._folder.name).glob("snapshot-*.nq"):
+            if older != self._latest_snapshot and not self._loading[older]:
+                older.unlink(missing_ok=True)
+
     def _spawn(self, snapshot: Path) -> None:
+        """Start a worker on ``snapshot`` (under ``_lock``)."""
         worker = _Worker(self._context, snapshot)
         self._workers.append(worker)
-        threading.Thread(target=self._await_ready, args=(worker,), daemon=True).start()
+        self._loading[snapshot] += 1
+        threading.Thread(target=self._await_ready, args=(worker, snapshot), daemon=True).start()
 
-    def _await_ready(self, worker: _Worker) -> None:
+    def _await_ready(self, worker: _Worker, snapshot: Path) -> None:
         try:
-            message = worker.channel.receive()
+            message: object = worker.channel.receive()
         except (OSError, EOFError):
-            log.exception("a query worker died while loading its snapshot")
-            return
-        if message == ("ready",) and not worker.retired and not self._closed:
-            self._make_idle(worker)
-        elif worker.retired:
+            message = None
+        with self._lock:
+            self._loading[snapshot] -= 1
+            self._remove_unused_snapshots()
+        if worker.retired or self._closed:
             worker.kill()
+        elif message == ("ready",):
+            self._load_failures = 0
+            self._make_idle(worker)
+        else:
+            self._load_failures += 1
+            if self._load_failures > MAX_LOAD_FAILURES:
+                log.error("query workers keep dying while loading the store; giving up on one")
+                return
+            log.error("a query worker died while loading its snapshot; starting another")
+            self._replace(worker)
 
     def _release(self, worker: _Worker) -> None:
         if worker.retired or self._closed:
@@ -314,29 +349,26 @@ class QueryPool:
             self._make_idle(worker)
 
     def _make_idle(self, worker: _Worker) -> None:
-        """Hand ``worker`` to the longest-waiting coroutine, else to the idle queue (where
-        threads in :meth:`run` take it)."""
+        """Put ``worker`` in the idle queue (where threads in :meth:`run` take it) and wake
+        the longest-waiting coroutine."""
+        self._idle.put(worker)
+        self._wake_next()
+
+    def _wake_next(self) -> None:
+        """Wake the longest-waiting coroutine whose loop still runs, if a worker is idle."""
         with self._idle_lock:
-            while self._waiters:
+            while self._waiters and not self._idle.empty():
                 loop, waiter = self._waiters.popleft()
                 if waiter.done():
                     continue
                 try:
                     if _running_loop() is loop:
-                        loop.call_soon(self._hand_over, waiter, worker)
+                        loop.call_soon(_wake, waiter)
                     else:  # from a thread: wake that loop up
-                        loop.call_soon_threadsafe(self._hand_over, waiter, worker)
+                        loop.call_soon_threadsafe(_wake, waiter)
                 except RuntimeError:  # that loop has closed
                     continue
                 return
-            self._idle.put(worker)
-
-    def _hand_over(self, waiter: asyncio.Future[_Worker], worker: _Worker) -> None:
-        # On the waiter's loop; it may have given up (deadline, cancelled) meanwhile.
-        if waiter.done():
-            self._make_idle(worker)
-        else:
-            waiter.set_result(worker)
 
     def _timeout(self) -> QueryTimeoutError:
         log.warning("query stopped after %.1f s deadline; replacing its worker", self._deadline)
@@ -374,6 +406,11 @@ class QueryPool:
                 kept.append(worker)
         for worker in kept:
             self._make_idle(worker)
+
+
+def _wake(waiter: asyncio.Future[None]) -> None:
+    if not waiter.done():
+        waiter.set_result(None)
 
 
 def _running_loop() -> asyncio.AbstractEventLoop | None:
