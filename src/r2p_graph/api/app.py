@@ -11,6 +11,8 @@
 /health
 /id/{path}
 /ontology
+/queries
+/queries/{name}
 /sparql
 /vocab/{name}
 /vocab/{name}/{concept}
@@ -26,7 +28,7 @@ from fastapi import FastAPI
 
 from r2p_graph import __version__
 from r2p_graph.api import access_log, problems
-from r2p_graph.api.routes import graph_store, health, sparql
+from r2p_graph.api.routes import graph_store, health, queries, sparql
 from r2p_graph.api.routes.linked_data import router as linked_data_router
 from r2p_graph.services.bundled import load_bundled
 from r2p_graph.services.tokens import TokenRegistry
@@ -77,4 +79,5 @@ def create_app(settings: Settings, *, repository: Repository | None = None) -> F
     app.include_router(sparql.router)
     app.include_router(graph_store.router)
     app.include_router(linked_data_router)
+    app.include_router(queries.router)
     return app

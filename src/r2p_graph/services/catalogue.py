@@ -131,7 +131,9 @@ class Catalogue:
     def load(cls, folder: Path) -> Catalogue:
         """Read every ``*.rq`` of ``folder``; ``InputError`` naming the file and line of a
         malformed header."""
-        return cls([parse_query(path.stem, path.read_text("utf-8")) for path in folder.glob("*.rq")])
+        return cls(
+            [parse_query(path.stem, path.read_text("utf-8")) for path in folder.glob("*.rq")]
+        )
 
     @classmethod
     def bundled(cls) -> Catalogue:
@@ -231,6 +233,10 @@ def _parameter(query: str, block: dict[str, str]) -> Parameter:
         minimum=int(block["minimum"]) if "minimum" in block else None,
         maximum=int(block["maximum"]) if "maximum" in block else None,
     )
+    if parameter.name == "format":
+        raise InputError(
+            "'format' chooses the result format; a parameter cannot be called so", where
+        )
     if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", parameter.name):
         raise InputError(f"a parameter name is a SPARQL variable name: {parameter.name!r}", where)
     for sample in (parameter.default, parameter.example):

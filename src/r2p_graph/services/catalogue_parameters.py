@@ -76,7 +76,7 @@ _HINTS = {
     ParameterType.IRI: "an absolute IRI",
     ParameterType.COUNTRY: "an ISO 3166-1 alpha-2 code (SI) or a country IRI",
     ParameterType.STEP: "a response step of the continuum (early-warning) or its IRI",
-    ParameterType.RISK_FACTOR: "a risk factor number of the Framework of Analysis (1-14) or its IRI",
+    ParameterType.RISK_FACTOR: "a risk factor of the Framework of Analysis (1-14) or its IRI",
     ParameterType.LEVEL: "an operating level: " + ", ".join(_LEVELS),
     ParameterType.RISK_LEVEL: "a risk level: " + ", ".join(_RISK_LEVELS),
     ParameterType.KIND: "a kind of organisation: " + ", ".join(_KINDS),
@@ -118,7 +118,9 @@ class Parameter:
             raise InputError(f"parameter {self.name!r} takes one value, not {len(items)}")
         if self.multiple and len(items) > 100:
             raise InputError(f"parameter {self.name!r} takes at most 100 values")
-        return [self.parse(item, today=today) for item in items if item.strip() or not self.multiple]
+        return [
+            self.parse(item, today=today) for item in items if item.strip() or not self.multiple
+        ]
 
     def describe(self) -> dict[str, object]:
         """The parameter as the catalogue publishes it (JSON)."""
@@ -172,7 +174,8 @@ def _date(parameter: Parameter, value: str, today: dt.date) -> Term:
     try:
         day = dt.date.fromisoformat(value)
     except ValueError:
-        raise InputError(f"parameter {parameter.name!r}: {value!r} is not a day of the calendar")
+        message = f"parameter {parameter.name!r}: {value!r} is not a day of the calendar"
+        raise InputError(message) from None
     return Literal(day.isoformat(), datatype=XSD.date)
 
 

@@ -103,7 +103,7 @@ def test_directory_with_inferred_country_and_networks(run: RunQuery) -> None:
         ("Fixture NGO One.", ngo, "National", XA[1], "ex:org5", "c:XA", None),
         ("Fixture NGO Two", ngo, "Local", XA[1], "ex:org2", "c:XA", None),
     ]
-    government = [r for r in run("directory", kind="government")]
+    government = list(run("directory", kind="government"))
     assert [(r[0], r[6]) for r in government] == [
         ("Fixture Agency Six", alpha),  # through its parent, org4
         ("Fixture Unit Seven", alpha),  # through org6, then org4
@@ -186,7 +186,8 @@ def test_coalition_membership_inferred(run: RunQuery) -> None:
     parent = ("through a parent organisation", "ex:org4", "Fixture Ministry Four", None, None, None)
     assert run("coalition-membership") == [
         (*alpha, "ex:org6", "Fixture Agency Six", *parent),
-        (*alpha, "ex:org3", "Fixture Institute Three", "direct", None, None, "Observer", None, None),
+        (*alpha, "ex:org3", "Fixture Institute Three", "direct", None, None, "Observer",
+         None, None),
         (*alpha, "ex:org4", "Fixture Ministry Four", "direct", None, None,
          "Steering committee member", D(2019, 1, 1), D(2021, 12, 31)),
         (*alpha, "ex:org1", "Fixture NGO One", "through a member network", *beta,

@@ -13,8 +13,8 @@ so such an inference could not be withdrawn; every thing the r2p model describes
 >>> from r2p_graph.services.reasoning import ontology_graph
 >>> repo = OxigraphRepository.in_memory()
 >>> _ = repo.load(b'''@prefix org: <http://www.w3.org/ns/org#> .
-...   <http://e/a> org:subOrganizationOf <http://e/b> . <http://e/b> org:subOrganizationOf <http://e/c> .''',
-...   RdfFormat.TURTLE, graph="http://e/data")
+...   <http://e/a> org:subOrganizationOf <http://e/b> .
+...   <http://e/b> org:subOrganizationOf <http://e/c> .''', RdfFormat.TURTLE, graph="http://e/data")
 >>> materialiser = Materialiser(OntologyRules.from_graph(ontology_graph()))
 >>> change = materialiser.refresh(repo)
 >>> ask = "ASK { <http://e/a> <http://www.w3.org/ns/org#transitiveSubOrganizationOf> <http://e/c> }"
@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 
 from rdflib.term import BNode, URIRef
 
-from r2p_graph.services.inference.rules import TYPE, Derivation, OntologyRules
+from r2p_graph.services.inference.rules import Derivation, OntologyRules
 from r2p_graph.services.inference.tiers import ACCESS_GRAPH, NOT_READ, VISIBILITY, Tier
 from r2p_graph.store import GraphResult, QueryDataset, Repository, SelectResult
 from r2p_graph.store.repository import Node, Triple
@@ -142,7 +142,9 @@ class Materialiser:
             str(g): Tier.from_iri(str(t)) for g, t in records.rows() if g is not None
         }
         graphs: list[str | None] = [g for g in repo.named_graphs() if g not in NOT_READ]
-        holds_default = repo.query(_DEFAULT_GRAPH_HOLDS, dataset=QueryDataset(default_graphs=[None]))
+        holds_default = repo.query(
+            _DEFAULT_GRAPH_HOLDS, dataset=QueryDataset(default_graphs=[None])
+        )
         if getattr(holds_default, "value", False):
             graphs.insert(0, None)
         return tiers, graphs
@@ -169,7 +171,7 @@ class Materialiser:
         if not removals:
             quads = [(s, p, o, URIRef(g)) for g, triples in additions for s, p, o in triples]
             if quads or records:
-                repo.add([*records, *quads])  # type: ignore[list-item]
+                repo.add([*records, *quads])
             return
         parts = [
             f"DELETE DATA {{ GRAPH <{g}> {{ {_ntriples(triples)} }} }}" for g, triples in removals

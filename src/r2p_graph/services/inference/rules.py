@@ -68,7 +68,9 @@ class OntologyRules:
     subproperty_of: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     inverse_of: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     transitive: set[str] = field(default_factory=set)
-    chains: dict[str, list[tuple[ChainStep, ...]]] = field(default_factory=lambda: defaultdict(list))
+    chains: dict[str, list[tuple[ChainStep, ...]]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
     domain: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     range: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     disjoint: list[frozenset[str]] = field(default_factory=list)
@@ -89,7 +91,9 @@ class OntologyRules:
                 rules.inverse_of[str(one)].add(str(other))
                 rules.inverse_of[str(other)].add(str(one))
         rules.transitive = {
-            str(p) for p in graph.subjects(RDF.type, OWL.TransitiveProperty) if isinstance(p, URIRef)
+            str(p)
+            for p in graph.subjects(RDF.type, OWL.TransitiveProperty)
+            if isinstance(p, URIRef)
         }
         for prop, head in graph.subject_objects(OWL.propertyChainAxiom):
             if isinstance(prop, URIRef) and isinstance(head, BNode):
@@ -185,7 +189,9 @@ class OntologyRules:
             return own
         inner = visiting | {prop}
         alternatives = [own]
-        alternatives += [self._path(sub, inner) for sub in sorted(self.subproperty_of.get(prop, ()))]
+        alternatives += [
+            self._path(sub, inner) for sub in sorted(self.subproperty_of.get(prop, ()))
+        ]
         alternatives += [
             f"^({self._path(inv, inner)})" for inv in sorted(self.inverse_of.get(prop, ()))
         ]
@@ -266,7 +272,7 @@ class OntologyRules:
         for kind, axioms in (("domain", self.domain), ("range", self.range)):
             for prop in sorted(axioms):
                 classes = " ".join(f"<{c}>" for c in sorted(self.with_superclasses(axioms[prop])))
-                node, other = ("?x", "?y") if kind == "domain" else ("?y", "?x")
+                node, _other = ("?x", "?y") if kind == "domain" else ("?y", "?x")
                 derived.append(
                     Derivation(
                         name=f"{kind} of {prop}",
@@ -292,11 +298,15 @@ def _chain_step(graph: Graph, item: object) -> ChainStep:
 
 def _is_class(graph: Graph, node: URIRef) -> bool:
     """Whether ``node`` is a class rather than a datatype (``xsd:date`` ranges are not)."""
-    return not str(node).startswith("http://www.w3.org/2001/XMLSchema#") and (
-        node,
-        RDF.type,
-        RDFS.Datatype,
-    ) not in graph
+    return (
+        not str(node).startswith("http://www.w3.org/2001/XMLSchema#")
+        and (
+            node,
+            RDF.type,
+            RDFS.Datatype,
+        )
+        not in graph
+    )
 
 
 def _one_or_more(parts: list[str]) -> str:
