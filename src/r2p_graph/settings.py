@@ -95,3 +95,11 @@ class Settings(BaseSettings):
             "to the requesting <scheme://host>/id/."
         ),
     )
+    reasoning: bool = Field(
+        default=True,
+        description=(
+            "Keep the inferences the ontology licenses (subclasses, sub-properties, inverses, "
+            "transitive sub-organisation, property chains, memberships) in inferred graphs "
+            "updated on every write, and refuse writes that contradict it."
+        ),
+    )

@@ -31,6 +31,7 @@ from r2p_graph.api import access_log, problems
 from r2p_graph.api.routes import graph_store, health, queries, sparql
 from r2p_graph.api.routes.linked_data import router as linked_data_router
 from r2p_graph.services.bundled import load_bundled
+from r2p_graph.services.inference import InferringRepository
 from r2p_graph.services.tokens import TokenRegistry
 from r2p_graph.settings import Settings
 from r2p_graph.store import Repository, open_repository
@@ -52,6 +53,8 @@ def create_app(settings: Settings, *, repository: Repository | None = None) -> F
             query_workers=settings.query_workers,
             query_deadline=settings.query_timeout,
         )
+        if settings.reasoning:
+            repo = InferringRepository(repo)
         try:
             if not settings.empty and not repo.named_graphs():
                 for source in load_bundled(repo):

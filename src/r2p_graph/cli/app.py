@@ -23,6 +23,7 @@ from r2p_graph.cli import catalogue, output
 from r2p_graph.errors import InputError, Location, R2PError, SparqlSyntaxError
 from r2p_graph.services.bundled import load_bundled
 from r2p_graph.services.context import CombinedContext, RepositoryContext, ValidationContext
+from r2p_graph.services.inference import InferringRepository
 from r2p_graph.services.loading import load_files
 from r2p_graph.services.reasoning import check_consistency, ontology_graph
 from r2p_graph.services.synthetic import generate as generate_synthetic
@@ -81,8 +82,9 @@ def _reports_errors(command: Callable[P, None]) -> Callable[P, None]:
 
 @contextmanager
 def _repository(data_dir: Path | None) -> Iterator[Repository]:
-    with open_repository(data_dir or Settings().data_dir) as repo:
-        yield repo
+    settings = Settings()
+    with open_repository(data_dir or settings.data_dir) as repo:
+        yield InferringRepository(repo) if settings.reasoning else repo
 
 
 @app.command()
@@ -293,11 +295,26 @@ def reason(
     with_data: Annotated[
         bool, typer.Option("--with-data", help="Include the store's data.")
     ] = False,
+    materialise: Annotated[
+        bool,
+        typer.Option("--materialise", help="Derive the store's inferred graphs again, in full."),
+    ] = False,
     data_dir: DataDir = None,
 ) -> None:
-    """Check with HermiT that the ontology (and data) is consistent, every class satisfiable."""
+    """Check with HermiT that the ontology (and data) is consistent, every class satisfiable;
+    or derive the inferred graphs again."""
+    if materialise:
+        with _repository(data_dir) as repo:
+            reasoner = repo if isinstance(repo, InferringRepository) else InferringRepository(repo)
+            change = reasoner.refresh(None)
+        err.print(
+            f"inferred graphs: {change.total_added} triples added, {change.total_removed} "
+            f"removed, in {change.seconds:.1f} s"
+        )
+        if not check:
+            return
     if not check:
-        raise InputError("say what to do: --check")
+        raise InputError("say what to do: --check or --materialise")
     graph = ontology_graph()
     if with_data:
         with _repository(data_dir) as repo:

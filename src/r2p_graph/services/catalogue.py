@@ -28,7 +28,7 @@ is used); a parameter left without value is bound to ``UNDEF`` and so matches an
 >>> "dormant-agreements" in catalogue.names()
 True
 >>> query = catalogue.get("dormant-agreements")
->>> "VALUES ?months { \"24\"^^<http://www.w3.org/2001/XMLSchema#integer> }" in query.bind(
+>>> 'VALUES ?months { "24"^^<http://www.w3.org/2001/XMLSchema#integer> }' in query.bind(
 ...     {"months": ["24"]})
 True
 >>> query.bind({"months": ["many"]})

@@ -101,10 +101,13 @@ def _wanted(requested: str | None, accept: str | None) -> Format | str:
             return HTML
         return by_name(requested, SELECT_FORMATS)
     chosen = choose(accept, SELECT_FORMATS) if accept else SELECT_FORMATS[0]
-    if accept is not None and HTML in accept:
-        # A browser lists text/html before */*; an HTML table is then what it wants.
-        if chosen is None or accept.find(HTML) < max(accept.find(chosen.media_type), 0) + 1:
-            return HTML
+    # A browser lists text/html before */*; an HTML table is then what it wants.
+    if (
+        accept is not None
+        and HTML in accept
+        and (chosen is None or accept.find(HTML) < max(accept.find(chosen.media_type), 0) + 1)
+    ):
+        return HTML
     if chosen is None:
         offered = ", ".join([f.media_type for f in SELECT_FORMATS] + [HTML])
         raise NotAcceptableError(f"the result can be given as {offered}; none is acceptable")
