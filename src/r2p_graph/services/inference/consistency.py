@@ -26,7 +26,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
 from rdflib.namespace import RDF
-from rdflib.term import URIRef
+from rdflib.term import Literal, URIRef
 
 from r2p_graph.errors import InputError
 from r2p_graph.services.inference.rules import OntologyRules
@@ -57,26 +57,28 @@ class ConsistencyCheck:
         """``InconsistentDataError`` if writing ``quads`` would put a thing in two disjoint
         classes. Reads only."""
         new: dict[str, set[str]] = defaultdict(set)
+        named: set[str] = set()  # blank nodes of a new document are new: nothing stored
         for s, p, o, g in quads:
             if g is not None and str(g) in NOT_READ:
                 continue
             prop = str(p)
             if p == RDF.type and isinstance(o, URIRef):
-                new[str(s)].add(str(o))
-            if isinstance(s, URIRef):
-                new[str(s)] |= self._domains.get(prop, set())
-            if isinstance(o, URIRef):
-                new[str(o)] |= self._ranges.get(prop, set())
+                new[s.n3()].add(str(o))
+            if not isinstance(s, Literal):
+                new[s.n3()] |= self._domains.get(prop, set())
+            if not isinstance(o, Literal):
+                new[o.n3()] |= self._ranges.get(prop, set())
+            named.update(n.n3() for n in (s, o) if isinstance(n, URIRef))
         things = [t for t, classes in new.items() if classes]
         if not things:
             return
-        existing = self._stored_classes(repo, things)
+        existing = self._stored_classes(repo, [t for t in things if t in named])
         for thing in things:
             clashes = self.rules.clashes(new[thing] | existing.get(thing, set()))
             if clashes:
                 one, other = clashes[0]
                 raise InconsistentDataError(
-                    f"the write would make <{thing}> both a <{one}> and a <{other}>, classes "
+                    f"the write would make {thing} both a <{one}> and a <{other}>, classes "
                     "the ontology declares disjoint; nothing was written"
                 )
 
@@ -84,7 +86,7 @@ class ConsistencyCheck:
     def _stored_classes(repo: Repository, things: Sequence[str]) -> dict[str, set[str]]:
         found: dict[str, set[str]] = defaultdict(set)
         for start in range(0, len(things), _BATCH):
-            values = " ".join(f"<{t}>" for t in things[start : start + _BATCH])
+            values = " ".join(things[start : start + _BATCH])
             result = repo.query(
                 f"SELECT ?x ?c WHERE {{ VALUES ?x {{ {values} }} ?x a ?c }}",
                 dataset=QueryDataset(),
@@ -92,7 +94,7 @@ class ConsistencyCheck:
             assert isinstance(result, SelectResult)
             for thing, cls in result.rows():
                 if thing is not None and isinstance(cls, URIRef):
-                    found[str(thing)].add(str(cls))
+                    found[thing.n3()].add(str(cls))
         return found
 
 
