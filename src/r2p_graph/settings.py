@@ -103,3 +103,11 @@ class Settings(BaseSettings):
             "Hosts must resolve to public addresses unless given by their address here."
         ),
     )
+    reasoning: bool = Field(
+        default=True,
+        description=(
+            "Keep the inferences the ontology licenses (subclasses, sub-properties, inverses, "
+            "transitive sub-organisation, property chains, memberships) in inferred graphs "
+            "updated on every write, and refuse writes that contradict it."
+        ),
+    )

@@ -113,6 +113,19 @@ def _q(query: str) -> dict[str, str]:
 NOTE = "SELECT ?s ?p ?o WHERE { ?s ?p ?o }"
 ATTEMPTS: tuple[Attempt, ...] = (
     Attempt("union of all graphs", "GET", "/sparql", _q(NOTE)),
+    Attempt(
+        "catalogue query: the network's members",
+        "GET",
+        "/queries/coalition-membership",
+        {"network": str(ORGANISATION)},
+        accept="application/sparql-results+json",
+    ),
+    Attempt(
+        "catalogue query as an HTML table",
+        "GET",
+        "/queries/coalition-membership",
+        {"network": str(ORGANISATION), "format": "html"},
+    ),
     Attempt("FROM the hidden graph", "GET", "/sparql", _q("SELECT * FROM <{G}> { ?s ?p ?o }")),
     Attempt(
         "FROM NAMED the hidden graph",
@@ -340,6 +353,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
         repo.add(
             [
                 (ORGANISATION, RDF.type, R2P.Organization, public),
+                (ORGANISATION, RDF.type, R2P.Network, public),
                 (ORGANISATION, RDFS.label, Literal("Synthetic open network", lang="en"), public),
                 (URIRef(ID + "person/synthetic-public-8"), ORG_MEMBER, ORGANISATION, public),
             ]
@@ -511,7 +525,16 @@ def test_void_counts_only_what_the_reader_may_read(served: Served) -> None:
     assert anonymous == _dumped_quads(served, None)
     assert partner == _dumped_quads(served, served.tokens["partner"])
     assert curator == _dumped_quads(served, served.tokens["curator"])
-    # The partners' contribution: 4 triples; the restricted one, its provenance and the
-    # access records come on top for curators.
-    assert partner - anonymous == 4
+    # Partners read the graphs recorded as partners-only on top: the partners' contribution
+    # (4 triples) and what inference derived from it once a write made it run. The restricted
+    # contribution, its provenance and the access records come on top for curators.
+    partners_only = httpx.get(
+        served.base + "/sparql",
+        params={
+            "query": f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{ACCESS_GRAPH}> "
+            f"{{ ?g <{R2P.visibility}> <{R2P.PartnersOnly}> }} GRAPH ?g {{ ?s ?p ?o }} }}"
+        },
+        headers={"Authorization": f"Bearer {served.tokens['curator']}"},
+    ).json()["results"]["bindings"][0]["n"]["value"]
+    assert partner - anonymous == int(partners_only) >= 4
     assert curator - partner >= 4 + 2 * 2 + 2

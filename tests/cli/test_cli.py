@@ -249,3 +249,35 @@ def test_partner_tokens(tmp_path: Path) -> None:
     assert_one_line_error(
         cli("token", "create", "--name", "x", "--role", "chief", data_dir=data), "unknown role"
     )
+
+
+def test_catalogue_query_by_name(store: Path) -> None:
+    listed = cli("queries")
+    assert listed.returncode == 0, listed.stderr
+    assert "dormant-agreements\tDormant agreements" in listed.stdout
+    shown = cli("queries", "partner-network")
+    assert "--param depth=" in shown.stdout
+    result = cli(
+        "query", "--name", "directory", "--param", "level=international", "--format", "csv",
+        data_dir=store,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("name,kindName,levelName")
+    assert all("International" in line for line in lines[1:])
+    assert len(lines) > 1
+
+
+def test_catalogue_query_errors(store: Path) -> None:
+    before = snapshot(store)
+    assert_one_line_error(
+        cli("query", "--name", "nope", data_dir=store), "no catalogue query is called 'nope'"
+    )
+    assert_one_line_error(
+        cli("query", "--name", "dormant-agreements", "--param", "months=x", data_dir=store),
+        "parameter 'months'",
+    )
+    assert_one_line_error(
+        cli("query", "--name", "directory", "--param", "level", data_dir=store), "key=value"
+    )
+    assert snapshot(store) == before

@@ -11,6 +11,8 @@
 /health
 /id/{path}
 /ontology
+/queries
+/queries/{name}
 /sparql
 /vocab/{name}
 /vocab/{name}/{concept}
@@ -26,9 +28,10 @@ from fastapi import FastAPI
 
 from r2p_graph import __version__
 from r2p_graph.api import access_log, problems, sparql_fast_path
-from r2p_graph.api.routes import graph_store, health, sparql
+from r2p_graph.api.routes import graph_store, health, queries, sparql
 from r2p_graph.api.routes.linked_data import router as linked_data_router
 from r2p_graph.services.bundled import load_bundled
+from r2p_graph.services.inference import InferringRepository
 from r2p_graph.services.tokens import TokenRegistry
 from r2p_graph.settings import Settings
 from r2p_graph.store import Repository, open_repository
@@ -50,6 +53,8 @@ def create_app(settings: Settings, *, repository: Repository | None = None) -> F
             query_workers=settings.query_workers,
             query_deadline=settings.query_timeout,
         )
+        if settings.reasoning:
+            repo = InferringRepository(repo)
         try:
             if not settings.empty and not repo.named_graphs():
                 for source in load_bundled(repo):
@@ -78,4 +83,5 @@ def create_app(settings: Settings, *, repository: Repository | None = None) -> F
     app.include_router(sparql.router)
     app.include_router(graph_store.router)
     app.include_router(linked_data_router)
+    app.include_router(queries.router)
     return app

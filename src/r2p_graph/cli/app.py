@@ -19,10 +19,11 @@ import typer
 from pydantic import ValidationError
 from rich.console import Console
 
-from r2p_graph.cli import output
+from r2p_graph.cli import catalogue, output
 from r2p_graph.errors import InputError, Location, R2PError, SparqlSyntaxError
 from r2p_graph.services.bundled import load_bundled
 from r2p_graph.services.context import CombinedContext, RepositoryContext, ValidationContext
+from r2p_graph.services.inference import InferringRepository
 from r2p_graph.services.loading import load_files
 from r2p_graph.services.reasoning import check_consistency, ontology_graph
 from r2p_graph.services.synthetic import generate as generate_synthetic
@@ -81,8 +82,9 @@ def _reports_errors(command: Callable[P, None]) -> Callable[P, None]:
 
 @contextmanager
 def _repository(data_dir: Path | None) -> Iterator[Repository]:
-    with open_repository(data_dir or Settings().data_dir) as repo:
-        yield repo
+    settings = Settings()
+    with open_repository(data_dir or settings.data_dir) as repo:
+        yield InferringRepository(repo) if settings.reasoning else repo
 
 
 @app.command()
@@ -154,7 +156,7 @@ def validate(
 
 @app.command()
 @_reports_errors
-def query(
+def query(  # noqa: PLR0917 (typer passes options as arguments)
     text: Annotated[str | None, typer.Argument(help="SPARQL query text.")] = None,
     file: Annotated[
         Path | None, typer.Option("--file", "-f", help="Read the query from a file.")
@@ -163,9 +165,24 @@ def query(
         str,
         typer.Option("--format", help="table, csv, tsv, json or xml (graphs: turtle, nt, ...)."),
     ] = "table",
+    name: Annotated[
+        str | None, typer.Option("--name", "-n", help="Run this catalogue query (see `queries`).")
+    ] = None,
+    param: Annotated[
+        list[str] | None, typer.Option("--param", "-p", help="A catalogue parameter, key=value.")
+    ] = None,
     data_dir: DataDir = None,
 ) -> None:
-    """Run a SPARQL query over all graphs of the store and print its results."""
+    """Run a SPARQL query (text, --file, or a catalogue query by --name) over all graphs of the
+    store and print its results."""
+    if name is not None:
+        if text is not None or file is not None:
+            raise InputError("give either a query (text or --file) or --name, not both")
+        with _repository(data_dir) as repo:
+            catalogue.run_named(repo, name, param or [], fmt)
+        return
+    if param:
+        raise InputError("--param goes with --name (a catalogue query)")
     sparql, source = _query_text(text, file)
     with _repository(data_dir) as repo:
         try:
@@ -182,6 +199,15 @@ def query(
         else:
             result.serialize(out, ResultFormat.from_name(fmt))
         out.flush()
+
+
+@app.command("queries")
+@_reports_errors
+def queries(
+    name: Annotated[str | None, typer.Argument(help="Show this query in full.")] = None,
+) -> None:
+    """List the query catalogue, or show one query with its parameters."""
+    catalogue.print_catalogue(name)
 
 
 def _query_text(text: str | None, file: Path | None) -> tuple[str, str]:
@@ -269,11 +295,26 @@ def reason(
     with_data: Annotated[
         bool, typer.Option("--with-data", help="Include the store's data.")
     ] = False,
+    materialise: Annotated[
+        bool,
+        typer.Option("--materialise", help="Derive the store's inferred graphs again, in full."),
+    ] = False,
     data_dir: DataDir = None,
 ) -> None:
-    """Check with HermiT that the ontology (and data) is consistent, every class satisfiable."""
+    """Check with HermiT that the ontology (and data) is consistent, every class satisfiable;
+    or derive the inferred graphs again."""
+    if materialise:
+        with _repository(data_dir) as repo:
+            reasoner = repo if isinstance(repo, InferringRepository) else InferringRepository(repo)
+            change = reasoner.refresh(None)
+        err.print(
+            f"inferred graphs: {change.total_added} triples added, {change.total_removed} "
+            f"removed, in {change.seconds:.1f} s"
+        )
+        if not check:
+            return
     if not check:
-        raise InputError("say what to do: --check")
+        raise InputError("say what to do: --check or --materialise")
     graph = ontology_graph()
     if with_data:
         with _repository(data_dir) as repo:

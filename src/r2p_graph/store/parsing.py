@@ -128,14 +128,18 @@ def parse_quads(
 
 
 def read_triples(
-    source: Path | bytes | BinaryIO, fmt: RdfFormat, *, source_name: str = "input"
+    source: Path | bytes | BinaryIO,
+    fmt: RdfFormat,
+    *,
+    source_name: str = "input",
+    base_iri: str | None = None,
 ) -> list[Triple]:
     """The triples of one document (graph names dropped) as rdflib terms, without a store.
 
     >>> [str(t[2]) for t in read_triples(b"<http://a> <http://b> 'c' .", RdfFormat.TURTLE)]
     ['c']
     """
-    quads = parse_quads(source, fmt, source_name=source_name)
+    quads = parse_quads(source, fmt, source_name=source_name, base_iri=base_iri)
     return [(to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)) for q in quads]
 
 

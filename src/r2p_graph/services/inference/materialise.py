@@ -1,0 +1,199 @@
+"""Keeping the inferred graphs equal to what the ontology derives from the stored data.
+
+:class:`Materialiser` runs the derivations of :mod:`~r2p_graph.services.inference.rules` over
+the graphs of each visibility tier (see :mod:`~r2p_graph.services.inference.tiers`), compares
+what they give with what the inferred graphs hold, and writes only the difference: new
+inferences are added, inferences whose grounds were withdrawn are removed. A write that touches
+none of the predicates a derivation reads does not run that derivation again.
+
+Inferences about blank nodes are not kept: a blank node cannot be named again in a later write,
+so such an inference could not be withdrawn; every thing the r2p model describes has an IRI.
+
+>>> from r2p_graph.store import OxigraphRepository, RdfFormat
+>>> from r2p_graph.services.reasoning import ontology_graph
+>>> repo = OxigraphRepository.in_memory()
+>>> _ = repo.load(b'''@prefix org: <http://www.w3.org/ns/org#> .
+...   <http://e/a> org:subOrganizationOf <http://e/b> .
+...   <http://e/b> org:subOrganizationOf <http://e/c> .''', RdfFormat.TURTLE, graph="http://e/data")
+>>> materialiser = Materialiser(OntologyRules.from_graph(ontology_graph()))
+>>> change = materialiser.refresh(repo)
+>>> ask = "ASK { <http://e/a> <http://www.w3.org/ns/org#transitiveSubOrganizationOf> <http://e/c> }"
+>>> repo.query(ask).value
+True
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from rdflib.term import BNode, URIRef
+
+from r2p_graph.services.inference.rules import Derivation, OntologyRules
+from r2p_graph.services.inference.tiers import ACCESS_GRAPH, NOT_READ, VISIBILITY, Tier
+from r2p_graph.store import GraphResult, QueryDataset, Repository, SelectResult
+from r2p_graph.store.repository import Node, Triple
+
+log = logging.getLogger(__name__)
+
+_ACCESS_RECORDS = f"SELECT ?g ?t WHERE {{ GRAPH <{ACCESS_GRAPH}> {{ ?g <{VISIBILITY}> ?t }} }}"
+_DEFAULT_GRAPH_HOLDS = "ASK { ?s ?p ?o }"
+_BATCH = 20_000
+
+
+@dataclass(slots=True)
+class InferenceChange:
+    """What one refresh did: triples added and removed per inferred graph, and its time."""
+
+    added: dict[str, int] = field(default_factory=dict)
+    removed: dict[str, int] = field(default_factory=dict)
+    derivations_run: int = 0
+    seconds: float = 0.0
+
+    @property
+    def total_added(self) -> int:
+        """Inferred triples added over all tiers."""
+        return sum(self.added.values())
+
+    @property
+    def total_removed(self) -> int:
+        """Inferred triples removed over all tiers."""
+        return sum(self.removed.values())
+
+
+class Materialiser:
+    """Derives and stores the inferred graphs of a repository; see the module docstring."""
+
+    def __init__(self, rules: OntologyRules) -> None:
+        self.rules = rules
+        by_head: dict[str, list[Derivation]] = defaultdict(list)
+        for derivation in rules.derivations():
+            by_head[derivation.head].append(derivation)
+        self._groups = dict(by_head)
+        self._group_reads = {
+            head: frozenset().union(*(d.reads for d in group)) for head, group in by_head.items()
+        }
+
+    def heads_to_run(self, changed: Iterable[str] | None) -> list[str]:
+        """The derived predicates whose derivations read one of the ``changed`` predicates
+        (all of them when ``changed`` is ``None``: the write's predicates are unknown)."""
+        if changed is None:
+            return sorted(self._groups)
+        touched = set(changed)
+        return sorted(h for h, reads in self._group_reads.items() if reads & touched)
+
+    def refresh(self, repo: Repository, changed: Iterable[str] | None = None) -> InferenceChange:
+        """Bring the inferred graphs up to date after a write that used the ``changed``
+        predicates (``None``: unknown, everything is derived again).
+
+        Writes the difference as one update (or, when nothing is removed, one ``add``), so
+        readers see the inferred graphs before or after it. Reads run outside any transaction:
+        call it with writes to ``repo`` serialised (the caller holds the write lock)."""
+        started = time.perf_counter()
+        change = InferenceChange()
+        touched = set(changed) if changed is not None else None
+        if touched is not None and ACCESS_GRAPH in touched:
+            touched = None  # tiers changed: everything moves
+        heads = self.heads_to_run(touched)
+        if not heads:
+            return change
+        tiers, graphs = self._graphs_by_tier(repo)
+        derived_below: set[Triple] = set()
+        removals: list[tuple[str, set[Triple]]] = []
+        additions: list[tuple[str, set[Triple]]] = []
+        for tier in Tier:
+            target = tier.inferred_graph
+            readable = [g for g in graphs if tiers.get(g, Tier.PUBLIC) <= tier]
+            has_own = tier is Tier.PUBLIC or any(tiers.get(g) is tier for g in graphs)
+            desired: set[Triple] = set()
+            if has_own and readable:
+                for head in heads:
+                    for derivation in self._groups[head]:
+                        desired |= _construct(repo, derivation, readable)
+                        change.derivations_run += 1
+                desired -= derived_below
+            current = self._current(repo, target, heads)
+            derived_below |= desired
+            added, removed = desired - current, current - desired
+            if added:
+                additions.append((target, added))
+                change.added[target] = len(added)
+            if removed:
+                removals.append((target, removed))
+                change.removed[target] = len(removed)
+        self._write(repo, additions, removals)
+        change.seconds = time.perf_counter() - started
+        log.info(
+            "inference: %d derivations, +%d -%d triples in %.2f s",
+            change.derivations_run,
+            change.total_added,
+            change.total_removed,
+            change.seconds,
+        )
+        return change
+
+    def _graphs_by_tier(self, repo: Repository) -> tuple[dict[str | None, Tier], list[str | None]]:
+        records = repo.query(_ACCESS_RECORDS, dataset=QueryDataset())
+        assert isinstance(records, SelectResult)
+        tiers: dict[str | None, Tier] = {
+            str(g): Tier.from_iri(str(t)) for g, t in records.rows() if g is not None
+        }
+        graphs: list[str | None] = [g for g in repo.named_graphs() if g not in NOT_READ]
+        holds_default = repo.query(
+            _DEFAULT_GRAPH_HOLDS, dataset=QueryDataset(default_graphs=[None])
+        )
+        if getattr(holds_default, "value", False):
+            graphs.insert(0, None)
+        return tiers, graphs
+
+    def _current(self, repo: Repository, graph: str, heads: Sequence[str]) -> set[Triple]:
+        values = " ".join(f"<{h}>" for h in heads)
+        result = repo.query(
+            f"SELECT ?s ?p ?o WHERE {{ VALUES ?p {{ {values} }} GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+        )
+        assert isinstance(result, SelectResult)
+        return {(s, p, o) for s, p, o in result.rows() if s and p and o}
+
+    @staticmethod
+    def _write(
+        repo: Repository,
+        additions: list[tuple[str, set[Triple]]],
+        removals: list[tuple[str, set[Triple]]],
+    ) -> None:
+        records = [
+            (URIRef(t.inferred_graph), URIRef(VISIBILITY), URIRef(t.iri), URIRef(ACCESS_GRAPH))
+            for t in (Tier.PARTNERS, Tier.RESTRICTED)
+            if any(graph == t.inferred_graph for graph, _ in additions)
+        ]
+        if not removals:
+            quads = [(s, p, o, URIRef(g)) for g, triples in additions for s, p, o in triples]
+            if quads or records:
+                repo.add([*records, *quads])
+            return
+        parts = [
+            f"DELETE DATA {{ GRAPH <{g}> {{ {_ntriples(triples)} }} }}" for g, triples in removals
+        ]
+        parts += [
+            f"INSERT DATA {{ GRAPH <{g}> {{ {_ntriples(triples)} }} }}" for g, triples in additions
+        ]
+        if records:
+            triples = _ntriples(r[:3] for r in records)
+            parts.append(f"INSERT DATA {{ GRAPH <{ACCESS_GRAPH}> {{ {triples} }} }}")
+        repo.update(" ;\n".join(parts))
+
+
+def _construct(repo: Repository, derivation: Derivation, graphs: list[str | None]) -> set[Triple]:
+    result = repo.query(derivation.sparql, dataset=QueryDataset(default_graphs=graphs))
+    assert isinstance(result, GraphResult)
+    return {
+        (s, p, o)
+        for s, p, o in result.triples()
+        if not isinstance(s, BNode) and not isinstance(o, BNode)
+    }
+
+
+def _ntriples(triples: Iterable[tuple[Node, Node, Node]]) -> str:
+    return " ".join(f"{s.n3()} {p.n3()} {o.n3()} ." for s, p, o in triples)
