@@ -18,13 +18,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import JSONResponse
-from rdflib import Graph
+from rdflib import Graph, URIRef
 from starlette.concurrency import run_in_threadpool
 
 from r2p_graph.api.auth import CuratorDep, require
 from r2p_graph.api.deps import RepositoryDep, SettingsDep
 from r2p_graph.api.problems import NotFoundError
 from r2p_graph.api.routes.sparql import read_body
+from r2p_graph.errors import InputError
 from r2p_graph.services.contributions.feed import may_see
 from r2p_graph.services.contributions.intake import read_submission
 from r2p_graph.services.contributions.model import (
@@ -189,12 +190,37 @@ async def get_template(kind: str) -> Response:
     )
 
 
+Term = Annotated[str | None, Query(description="An IRI: only contributions asserting it.")]
+
+
 @router.get("/contributions")
-async def list_contributions(service: ServiceDep, principal: ReaderDep) -> JSONResponse:
-    """Every contribution the asker may see, in log order."""
-    found = await run_in_threadpool(service.records)
+async def list_contributions(
+    service: ServiceDep,
+    principal: ReaderDep,
+    subject: Term = None,
+    predicate: Term = None,
+    object: Term = None,  # noqa: A002
+) -> JSONResponse:
+    """Every contribution the asker may see, in log order; with ``subject`` / ``predicate`` /
+    ``object`` (IRIs), those asserting a matching statement (its sources)."""
+    if subject is None and predicate is None and object is None:
+        found = await run_in_threadpool(service.records)
+    else:
+        found = await run_in_threadpool(
+            lambda: service.asserting(
+                subject=_iri(subject), predicate=_iri(predicate), obj=_iri(object)
+            )
+        )
     visible = [r.as_json() for r in found if may_see(r.visibility, principal)]
     return JSONResponse({"contributions": visible})
+
+
+def _iri(text: str | None) -> URIRef | None:
+    if text is None:
+        return None
+    if not text.startswith(("http://", "https://", "urn:")) or any(c in text for c in ' <>"'):
+        raise InputError(f"not an IRI: {text!r}")
+    return URIRef(text)
 
 
 def _visible(

@@ -131,11 +131,13 @@ class Gate:
         pre_existing: frozenset[ValidationResult] = frozenset()
         elsewhere = [r for r in report.violations if not _about(r, subjects)]
         if elsewhere:
-            # Were they there before? Validate the same neighbourhood without the contribution.
+            # Were they there before? Validate the same nodes in the store as it is now.
+            now = _StoreView(self._repo, Graph(), frozenset())
             before = Graph()
-            for triple in working:
-                if triple not in contribution:
+            for predicate in _TAKEN_WHOLE:
+                for triple in now.with_predicate(predicate):
                     before.add(triple)
+            self._add_neighbourhood(now, before, focus - subjects)
             earlier = set(_validate(before, focus - subjects)[0].results)
             pre_existing = frozenset(r for r in elsewhere if r in earlier)
         return GateReport(report, pre_existing, frozenset(focus), len(working), results_graph)

@@ -12,6 +12,7 @@ visibility is recorded in ``graph/access``. :func:`records` reads them back.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from functools import cache
 from importlib import resources
 
@@ -107,17 +108,30 @@ def records(repo: Repository, contribution_id: str | None = None) -> list[Contri
                 status=ContributionStatus(str(values["status"]).rsplit("#", 1)[-1]),
                 contributor=str(values["name"]),
                 organisation=_text(values.get("organisation")),
-                time=str(values["time"]),
+                time=_time(values["time"]),
                 source=_text(values.get("source")),
                 licence=_text(values.get("licence")),
                 visibility=Tier.of_iri(str(values["tier"])) if values.get("tier") else Tier.PUBLIC,
                 triples=int(str(values["triples"])),
                 media_type=str(values["format"]),
                 revision_of=None if revision is None else str(revision).rsplit("/", 1)[-1],
-                invalidated=_text(values.get("invalidated")),
+                invalidated=None
+                if values.get("invalidated") is None
+                else _time(values["invalidated"]),
             )
         )
     return found
+
+
+def _time(node: Node | None) -> str:
+    """An ``xsd:dateTime`` as written by :func:`now` (rdflib normalises the lexical form)."""
+    if node is None:
+        return ""
+    value = node.toPython() if isinstance(node, Literal) else None
+    if isinstance(value, datetime):
+        text = value.astimezone(UTC).isoformat(timespec="milliseconds")
+        return text.replace("+00:00", "Z")
+    return str(node)
 
 
 def _text(node: Node | None) -> str | None:

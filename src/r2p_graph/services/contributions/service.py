@@ -46,6 +46,7 @@ from r2p_graph.services.contributions.model import (
     checked_id,
     contribution_graph,
     contribution_iri,
+    id_of_graph,
     new_contribution_id,
 )
 from r2p_graph.services.contributions.provenance import (
@@ -180,6 +181,24 @@ class ContributionService:
         for s, p, o, g in self._repo.quads_matching():
             if g == graph:
                 yield (s, p, o)
+
+    def asserting(
+        self,
+        *,
+        subject: URIRef | None = None,
+        predicate: URIRef | None = None,
+        obj: Node | None = None,
+    ) -> list[ContributionRecord]:
+        """The standing contributions that assert a statement matching the pattern (a subject
+        or an object is needed: a predicate alone would read the whole store)."""
+        if subject is None and obj is None:
+            raise InputError("name the statement's subject or object to trace its sources")
+        ids = set()
+        for _, _, _, graph in self._repo.quads_matching(subject, predicate, obj):
+            found = None if graph is None else id_of_graph(str(graph))
+            if found is not None:
+                ids.add(found)
+        return [r for r in records(self._repo) if r.id in ids]
 
     def _standing(self, contribution_id: str) -> ContributionRecord:
         record = self.record(contribution_id)

@@ -77,18 +77,26 @@ class CellIndex:
     by_statement: dict[tuple[str, str], tuple[int, str]] = field(default_factory=dict)
     by_node: dict[str, int] = field(default_factory=dict)
     by_predicate: dict[str, str] = field(default_factory=dict)
+    by_value: dict[str, tuple[int, str]] = field(default_factory=dict)
 
-    def note(self, subject: URIRef, predicate: URIRef, row: int, column: str) -> None:
-        """Remember that the triple ``subject predicate ...`` came from ``row``/``column``."""
+    def note(
+        self, subject: URIRef, predicate: URIRef, obj: URIRef | Literal, row: int, column: str
+    ) -> None:
+        """Remember that the triple ``subject predicate obj`` came from ``row``/``column``."""
         self.by_statement.setdefault((str(subject), str(predicate)), (row, column))
         self.by_node.setdefault(str(subject), row)
         self.by_predicate.setdefault(str(predicate), column)
+        if isinstance(obj, URIRef):
+            self.by_value.setdefault(str(obj), (row, column))
 
     def locate(self, focus: str, path: str | None) -> tuple[int | None, str | None]:
         """The row and column behind a result about ``focus`` (and ``path``): the cell that made
         the statement, else the row of the node and the column that fills ``path``."""
         if path is not None and (focus, path) in self.by_statement:
             return self.by_statement[(focus, path)]
+        if focus not in self.by_node and focus in self.by_value:
+            # A node the CSV points at (an unknown country): the cell that names it.
+            return self.by_value[focus]
         row = self.by_node.get(focus)
         column = None if path is None else self.by_predicate.get(path)
         return row, column
@@ -221,7 +229,7 @@ class CsvTemplate:
                         column=column,
                     )
                 graph.add((target, column.predicate, obj))
-                cells.note(target, column.predicate, number, column.name)
+                cells.note(target, column.predicate, obj, number, column.name)
 
 
 def _nested(
@@ -236,12 +244,12 @@ def _nested(
 ) -> URIRef:
     target = URIRef(node.iri.format(subject=subject, index=index))
     graph.add((subject, node.link, target))
-    cells.note(subject, node.link, number, column.name)
+    cells.note(subject, node.link, target, number, column.name)
     if node.type is not None:
         graph.add((target, _RDF_TYPE, node.type))
     for predicate, value in node.fixed:
         graph.add((target, predicate, value))
-        cells.note(target, predicate, number, column.name)
+        cells.note(target, predicate, value, number, column.name)
     return target
 
 
