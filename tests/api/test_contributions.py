@@ -5,7 +5,6 @@ from __future__ import annotations
 import gzip
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from xml.etree import ElementTree as ET
 
 import httpx
@@ -112,10 +111,10 @@ def test_refused_contribution_is_422_and_changes_nothing(served: Served) -> None
 def test_csv_with_one_bad_row_is_refused_naming_the_cell(served: Served) -> None:
     before = _dump(served)
     rows = (
-        "id,name_en,operating_level,based_in\n"
-        "csv-one,CSV One (synthetic),national,HU\n"
-        "csv-two,CSV Two (synthetic),nationwide,AT\n"
-    ).encode()
+        b"id,name_en,operating_level,based_in\n"
+        b"csv-one,CSV One (synthetic),national,HU\n"
+        b"csv-two,CSV Two (synthetic),nationwide,AT\n"
+    )
     response = _post(
         served, rows, headers={"Content-Type": "text/csv"}, params={"kind": "organisations"}
     )
@@ -144,6 +143,7 @@ def test_csv_with_one_bad_row_is_refused_naming_the_cell(served: Served) -> None
 )
 def test_bad_requests(
     served: Served,
+    *,
     body: bytes,
     headers: dict[str, str],
     params: dict[str, str],

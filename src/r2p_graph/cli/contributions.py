@@ -102,8 +102,14 @@ def withdraw(
     folder = data_dir or Settings().data_dir
     with open_repository(folder) as repo:
         service = ContributionService(repo, _log_folder(folder))
-        record = service.withdraw(contribution, curator or getpass.getuser())
-    typer.echo(json.dumps(record.as_json(), indent=2))
+        withdrawn = service.withdraw(contribution, curator or getpass.getuser())
+    body = {"contribution": withdrawn.record.as_json(), "report": report_json(withdrawn.report)}
+    typer.echo(json.dumps(body, indent=2))
+    if withdrawn.report.blocking:
+        err.print(
+            f"warning: without it, {len(withdrawn.report.blocking)} result(s) of other data "
+            "break the shapes (see the report)"
+        )
 
 
 @app.command()

@@ -445,20 +445,23 @@ class OxigraphRepository(Repository):
         subject: Node | None = None,
         predicate: URIRef | None = None,
         obj: Node | None = None,
+        *,
+        graph: str | None = None,
     ) -> Iterator[Quad]:
         """As :meth:`Repository.quads_matching`, straight from the disk store's indexes."""
         found = self._store.quads_for_pattern(
             None if subject is None else to_oxigraph(subject),  # type: ignore[arg-type]
             None if predicate is None else to_oxigraph(predicate),  # type: ignore[arg-type]
             None if obj is None else to_oxigraph(obj),
+            None if graph is None else ox.NamedNode(graph),
         )
         for quad in found:
-            graph = quad.graph_name
+            name = quad.graph_name
             yield (
                 to_rdflib(quad.subject),
                 to_rdflib(quad.predicate),
                 to_rdflib(quad.object),
-                None if isinstance(graph, ox.DefaultGraph) else URIRef(graph.value),
+                None if isinstance(name, ox.DefaultGraph) else URIRef(name.value),
             )
 
     def named_graphs(self) -> list[str]:

@@ -247,10 +247,13 @@ class Repository(ABC):
         subject: Node | None = None,
         predicate: URIRef | None = None,
         obj: Node | None = None,
+        *,
+        graph: str | None = None,
     ) -> Iterator[Quad]:
-        """The quads of the durable store (every graph) that match a pattern; ``None`` matches
-        anything. Blank nodes read here can be given back in the next call: they are labels of
-        the store itself, never of a copy. This implementation asks one SPARQL query.
+        """The quads of the durable store that match a pattern, in every graph or in the named
+        ``graph``; ``None`` matches anything. Blank nodes read here can be given back in the
+        next call: they are labels of the store itself, never of a copy. This implementation
+        asks one SPARQL query.
 
         >>> from r2p_graph.store import OxigraphRepository
         >>> repo = OxigraphRepository.in_memory()
@@ -264,8 +267,12 @@ class Repository(ABC):
             for name, term in (("s", subject), ("p", predicate), ("o", obj))
             if term is not None
         }
+        if graph is not None:
+            bindings["g"] = URIRef(graph)
         result = self.query(
-            "SELECT ?s ?p ?o ?g WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }",
+            "SELECT ?s ?p ?o ?g WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }"
+            if graph is None
+            else "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }",
             dataset=QueryDataset(default_graphs=(None,)),
             bindings=bindings,
         )

@@ -144,7 +144,7 @@ def test_withdraw_takes_the_triples_out_and_keeps_the_provenance(
     service: ContributionService, bundled_repo: OxigraphRepository
 ) -> None:
     record = service.submit(turtle(ORGANISATION), Metadata(), "alice").record
-    withdrawn = service.withdraw(record.id, "carol")
+    withdrawn = service.withdraw(record.id, "carol").record
     assert withdrawn.status is ContributionStatus.WITHDRAWN
     assert withdrawn.invalidated is not None
     assert bundled_repo.count(contribution_graph(record.id)) == 0
@@ -179,6 +179,29 @@ def test_replace_is_checked_as_one_change(
     assert labels == {"Synthetic Alpha Foundation"}
     with pytest.raises(ContributionStateError):
         service.replace(first.id, turtle(renamed), Metadata(), "carol")
+
+
+def test_withdrawal_reports_what_it_leaves_broken(service: ContributionService) -> None:
+    organisation = service.submit(turtle(ORGANISATION), Metadata(), "alice").record
+    service.submit(turtle(EVENT), Metadata(), "bob")
+    withdrawn = service.withdraw(organisation.id, "carol")
+    assert withdrawn.record.status is ContributionStatus.WITHDRAWN
+    focus = {r.focus for r in withdrawn.report.blocking}
+    assert "https://w3id.org/r2p-graph/id/event/synthetic-workshop" in focus
+
+
+def test_replacement_dropping_a_node_is_checked_for_its_dependents(
+    service: ContributionService,
+) -> None:
+    both = ORGANISATION + ORGANISATION.split(".\n", 1)[1].replace(
+        "synthetic-alpha", "synthetic-beta"
+    )
+    first = service.submit(turtle(both), Metadata(), "alice").record
+    service.submit(turtle(EVENT.replace("synthetic-alpha", "synthetic-beta")), Metadata(), "bob")
+    with pytest.raises(ContributionRejectedError) as refused:
+        service.replace(first.id, turtle(ORGANISATION), Metadata(), "carol")
+    focus = {r.focus for r in refused.value.report.blocking}
+    assert "https://w3id.org/r2p-graph/id/event/synthetic-workshop" in focus
 
 
 def test_blank_nodes_are_stored_as_skolem_iris(service: ContributionService) -> None:

@@ -116,3 +116,11 @@ def test_unknown_kind_and_missing_kind() -> None:
 def test_not_utf8() -> None:
     with pytest.raises(InputError, match="UTF-8"):
         read_submission("id\nÁ\n".encode("latin-1"), "text/csv", kind="organisations")
+
+
+def test_readme_documents_every_column() -> None:
+    readme = (Path(__file__).parents[3] / "README.md").read_text(encoding="utf-8")
+    for kind in KINDS:
+        assert f"/contributions/templates/{kind}.csv" in readme
+        for column in template_named(kind).columns:
+            assert f"| `{column.name}` | {column.doc}" in readme, (kind, column.name)

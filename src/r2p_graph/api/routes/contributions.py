@@ -308,7 +308,10 @@ async def delete_contribution(
 ) -> JSONResponse:
     """Withdraw a contribution: its triples leave the graph, its provenance stays."""
     try:
-        record = await run_in_threadpool(service.withdraw, contribution_id, curator.name)
+        withdrawn = await run_in_threadpool(service.withdraw, contribution_id, curator.name)
     except UnknownContributionError as error:
         raise NotFoundError(error.message) from None
-    return JSONResponse({"contribution": record.as_json()})
+    # What the withdrawal leaves broken elsewhere, reported, never blocking.
+    return JSONResponse(
+        {"contribution": withdrawn.record.as_json(), "report": report_json(withdrawn.report)}
+    )

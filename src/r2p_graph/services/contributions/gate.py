@@ -3,20 +3,24 @@
 Validating the whole graph for each contribution costs the size of the graph (26 s at a million
 triples). The gate validates instead only what the contribution can change: its focus nodes are
 
-* every node the contribution describes (its subjects) and every IRI it points at (a new
-  ``r2p:country`` makes the country a target of ``CountryReference``);
+* every node the contribution describes (its subjects), and every IRI it points at through a
+  property that makes the IRI a target (a new ``r2p:country`` makes the country a target of
+  ``CountryReference``) or that a shape follows backwards (``sh:inversePath``);
 * every node of the store whose constraints read one of those subjects, found by walking
   backwards from them along the path steps of the shapes, as far as the shapes look
   (:class:`~r2p_graph.services.contributions.reach.ShapeReach`);
 * every node of the store that shares a code which must stay unique (ISO and M49 codes).
 
-Around the focus nodes it reads from the store, by index look-ups, the triples of every node within
-the shapes' depth (and, for ``sh:inversePath``, the triples pointing at them), the class hierarchy
-(for ``sh:class``) and the unique codes, adds the contribution, and validates that small graph with
-pySHACL, keeping the results about the focus nodes: the same results as validating the union of the
-store and the contribution whole (``tests/services/contributions/test_gate.py`` checks this on
-every shape test case). The whole small graph is validated rather than handing pySHACL
-``focus_nodes``, which skips the values of nested shapes that are not themselves focus nodes.
+Around the focus nodes it reads from the store, by index look-ups, their triples, and of every
+node within the shapes' depth the triples the shapes read (types, and the predicates of their
+paths; for ``sh:inversePath`` the triples pointing at them), the class hierarchy (for
+``sh:class``) and the nodes sharing their codes, adds the contribution, and validates that small
+graph with pySHACL. It keeps the results about the focus nodes, and the results of nested shapes
+(``sh:node``) about the values they check (the organiser that is not an agent): the same results
+as validating the union of the store and the contribution whole
+(``tests/services/contributions/test_gate.py`` checks this on every shape test case). The whole
+small graph is validated rather than handing pySHACL ``focus_nodes``, which skips the values of
+nested shapes that are not themselves focus nodes, and it is as fast here.
 
 A result the store already had before the contribution (say, about a country the contribution
 merely links to) is reported but never blamed on the contribution: :attr:`GateReport.blocking`
@@ -35,7 +39,7 @@ holds only the violations the contribution brings.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 
@@ -45,6 +49,7 @@ from rdflib.namespace import RDFS
 from rdflib.term import BNode, Literal, Node, URIRef
 
 from r2p_graph.ontology.namespaces import R2P
+from r2p_graph.services.contributions.prepared import PreparedQueryGraph
 from r2p_graph.services.contributions.reach import ShapeReach
 from r2p_graph.services.validation import (
     Severity,
@@ -58,7 +63,6 @@ from r2p_graph.store.repository import Quad, Repository
 
 # Values that must stay unique across the graph (a SPARQL constraint compares every pair).
 UNIQUE_CODES = (R2P.isoAlpha2, R2P.isoAlpha3, R2P.m49)
-_TAKEN_WHOLE = (RDFS.subClassOf, *UNIQUE_CODES)
 
 
 @cache
@@ -83,6 +87,13 @@ class GateReport:
     focus_nodes: frozenset[Node]
     context_triples: int
     results_graph: Graph
+    value_nodes: frozenset[Node] = frozenset()
+    nested_shapes: frozenset[str] = frozenset()
+
+    def covers(self, result: ValidationResult) -> bool:
+        """Whether ``result`` is one the gate reports: about a focus node, or a nested shape's
+        result about the value it checked."""
+        return _covered(result, self.focus_nodes, self.value_nodes, self.nested_shapes)
 
     @property
     def blocking(self) -> list[ValidationResult]:
@@ -113,34 +124,53 @@ class Gate:
         self._backward = {s.predicate for s in self._reach.steps if s.forward}
         self._forward_inverse = {s.predicate for s in self._reach.steps if not s.forward}
 
-    def check(self, contribution: Graph, *, leaving: Iterable[str] = ()) -> GateReport:
+    def check(self, contribution: Graph, *, leaving: Sequence[str] = ()) -> GateReport:
         """Validate ``contribution`` as if it were added to the store, from which the named
         graphs ``leaving`` are taken out at the same time (a replaced contribution)."""
         view = _StoreView(self._repo, contribution, frozenset(URIRef(g) for g in leaving))
-        subjects = set(contribution.subjects())
+        # The nodes whose triples change: those the contribution describes, and those the
+        # graphs taken out described.
+        subjects: set[Node] = set(contribution.subjects())
+        for graph in leaving:
+            subjects.update(q[0] for q in self._repo.quads_matching(graph=graph))
         focus: set[Node] = set(subjects)
-        focus.update(o for o in contribution.objects() if isinstance(o, URIRef))
+        # A node pointed at is validated anew only if being pointed at can change its results:
+        # it becomes a target (sh:targetObjectsOf) or a shape reads its incoming links.
+        pointed = self._reach.target_objects_of | self._reach.inverse
+        focus.update(o for _, p, o in contribution if isinstance(o, URIRef) and p in pointed)
+        # The values of paths that nested shapes check (an organiser must be an agent): the
+        # results of those shapes are about them.
+        values: set[Node] = {
+            o
+            for _, p, o in contribution
+            if isinstance(o, URIRef | BNode) and p in self._backward and o not in focus
+        }
         focus.update(self._dependents(view, subjects))
         focus.update(self._sharing_codes(view, contribution))
-        working = Graph()
-        for predicate in _TAKEN_WHOLE:
-            for triple in view.with_predicate(predicate):
-                working.add(triple)
-        self._add_neighbourhood(view, working, focus)
-        report, results_graph = _validate(working, focus)
+        working = self._neighbourhood(view, focus)
+        nested = frozenset(self._reach.nested_only)
+        report, results_graph = _validate(working, focus, values, nested)
         pre_existing: frozenset[ValidationResult] = frozenset()
-        elsewhere = [r for r in report.violations if not _about(r, subjects)]
+        # Results about nodes the store already mentions may have been there before; a node the
+        # store does not know (an unknown country) has no past.
+        elsewhere = [
+            r for r in report.violations if not _about(r, subjects) and view.known(r.focus)
+        ]
         if elsewhere:
             # Were they there before? Validate the same nodes in the store as it is now.
             now = _StoreView(self._repo, Graph(), frozenset())
-            before = Graph()
-            for predicate in _TAKEN_WHOLE:
-                for triple in now.with_predicate(predicate):
-                    before.add(triple)
-            self._add_neighbourhood(now, before, focus - subjects)
-            earlier = set(_validate(before, focus - subjects)[0].results)
+            before = self._neighbourhood(now, focus - subjects)
+            earlier = set(_validate(before, focus - subjects, values, nested)[0].results)
             pre_existing = frozenset(r for r in elsewhere if r in earlier)
-        return GateReport(report, pre_existing, frozenset(focus), len(working), results_graph)
+        return GateReport(
+            report,
+            pre_existing,
+            frozenset(focus),
+            len(working),
+            results_graph,
+            frozenset(values),
+            nested,
+        )
 
     def _dependents(self, view: _StoreView, changed: set[Node]) -> set[Node]:
         """Nodes of the store whose constraints read the triples of ``changed`` nodes."""
@@ -167,9 +197,14 @@ class Gate:
                 sharing.update(s for s, _, _ in view.with_value(predicate, value))
         return sharing
 
-    def _add_neighbourhood(self, view: _StoreView, working: Graph, focus: set[Node]) -> None:
-        """The triples of every node within the shapes' depth of the focus nodes; blank nodes
-        are followed to the end, as their description is what makes them."""
+    def _neighbourhood(self, view: _StoreView, focus: set[Node]) -> Graph:
+        """What validating the focus nodes reads: the class hierarchy, the triples of the focus
+        nodes, the triples the shapes read of every node within their depth (blank nodes are
+        followed to the end, as their description is what makes them), and the nodes sharing
+        a code with a focus node (to check that codes are unique)."""
+        working = PreparedQueryGraph()
+        for triple in view.with_predicate(RDFS.subClassOf):
+            working.add(triple)
         described: set[Node] = set()
         frontier = set(focus)
         distance = 0
@@ -178,8 +213,13 @@ class Gate:
             for node in frontier:
                 described.add(node)
                 for triple in view.describe(node):
+                    _, p, o = triple
+                    if distance and p not in self._reach.read and not isinstance(node, BNode):
+                        continue
                     working.add(triple)
-                    _, _, o = triple
+                    if p in UNIQUE_CODES:
+                        for sharing in view.with_value(p, o):  # type: ignore[arg-type]
+                            working.add(sharing)
                     if isinstance(o, BNode) or (
                         distance < self._reach.depth and isinstance(o, URIRef)
                     ):
@@ -194,6 +234,7 @@ class Gate:
                         break
             distance += 1
             frontier = {n for n in following if n not in described}
+        return working
 
 
 def _about(result: ValidationResult, subjects: set[Node]) -> bool:
@@ -204,12 +245,40 @@ def _shown(node: Node) -> str:
     return "_:" + str(node) if isinstance(node, BNode) else str(node)
 
 
-def _validate(working: Graph, focus: set[Node]) -> tuple[ValidationReport, Graph]:
+def _covered(
+    result: ValidationResult,
+    focus: Iterable[Node],
+    values: Iterable[Node],
+    nested: frozenset[str],
+) -> bool:
+    if any(result.focus == _shown(n) for n in focus):
+        return True
+    return result.shape in nested and any(result.focus == _shown(n) for n in values)
+
+
+def _validate(
+    working: Graph, focus: set[Node], values: set[Node], nested: frozenset[str]
+) -> tuple[ValidationReport, Graph]:
+    # pySHACL compares values with Python's operators, which fail on an ill-typed literal (a
+    # date "2025-13-01"^^xsd:date) in sh:lessThanOrEquals. Written as plain strings, such values
+    # still fail their sh:datatype, with the same messages, and compare.
+    if any(isinstance(o, Literal) and o.ill_typed for o in working.objects()):
+        working = _ill_typed_as_strings(working)
     _, results_graph, _ = pyshacl.validate(
         working, shacl_graph=shapes_graph(), advanced=True, allow_warnings=True, inplace=True
     )
     assert isinstance(results_graph, Graph)
-    return read_report(results_graph, keep=set(focus)), results_graph
+    report = read_report(results_graph, keep=set(focus) | set(values))
+    kept = [r for r in report.results if _covered(r, focus, values, nested)]
+    return ValidationReport(kept), results_graph
+
+
+def _ill_typed_as_strings(graph: Graph) -> Graph:
+    copy = PreparedQueryGraph()
+    for s, p, o in graph:
+        plain = Literal(str(o)) if isinstance(o, Literal) and o.ill_typed else o
+        copy.add((s, p, plain))
+    return copy
 
 
 def _term(node: Node) -> Term:
@@ -255,6 +324,15 @@ class _StoreView:
     def with_predicate(self, predicate: URIRef) -> Iterator[tuple[Node, Node, Node]]:
         stored = self._repo.quads_matching(None, predicate, None)
         return self._union(stored, self._contribution.triples((None, predicate, None)))
+
+    def known(self, shown: str) -> bool:
+        """Whether the store (not the contribution) mentions the node shown as ``shown``."""
+        node: Term = BNode(shown[2:]) if shown.startswith("_:") else URIRef(shown)
+        for pattern in ((node, None, None), (None, None, node)):
+            for quad in self._repo.quads_matching(*pattern):
+                if quad[3] not in self._leaving:
+                    return True
+        return False
 
     def with_value(self, predicate: URIRef, value: Node) -> Iterator[tuple[Node, Node, Node]]:
         stored = self._repo.quads_matching(None, predicate, _term(value))

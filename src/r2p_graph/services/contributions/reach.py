@@ -58,24 +58,33 @@ class ShapeReach:
     read. ``steps``: the path steps along which they read (the only edges through which another
     node's constraints can depend on a node). ``target_objects_of``: predicates whose objects
     are targets. ``inverse``: predicates some path follows backwards, so that a node's
-    description must include the triples pointing at it with them.
+    description must include the triples pointing at it with them. ``read``: every predicate a
+    path or a SPARQL path of the shapes names (with ``rdf:type``): all that is read of nodes
+    beyond the focus nodes themselves. ``nested_only``: the shapes without targets, used only
+    inside others (``sh:node``), whose results are about the value checked.
     """
 
     depth: int = 0
     steps: set[Step] = field(default_factory=set)
     target_objects_of: set[URIRef] = field(default_factory=set)
     inverse: set[URIRef] = field(default_factory=set)
+    read: set[URIRef] = field(default_factory=set)
+    nested_only: set[str] = field(default_factory=set)
 
     @classmethod
     def of(cls, shapes: Graph) -> ShapeReach:
         """Work out the reach of ``shapes``; ``UnboundedPathError`` for a path of unbounded
         length, which no neighbourhood of fixed size can cover."""
         reach = cls()
+        reach.read.add(RDF.type)
         for shape in set(shapes.subjects(RDF.type, SH.NodeShape)) | set(
             shapes.subjects(RDF.type, SH.PropertyShape)
         ):
             if _is_targeted(shapes, shape):
                 reach._walk(shapes, shape, 0, (), 0)
+        for shape in shapes.subjects(RDF.type, SH.NodeShape):
+            if isinstance(shape, URIRef) and not _is_targeted(shapes, shape):
+                reach.nested_only.add(str(shape))
         for predicate in shapes.objects(None, SH.targetObjectsOf):
             if isinstance(predicate, URIRef):
                 reach.target_objects_of.add(predicate)
@@ -98,6 +107,7 @@ class ShapeReach:
             # an inverse step), so the node before the last is read, and every one before it.
             self._reads(distance + len(steps) - 1, via + steps[:-1])
             self.inverse.update(s.predicate for s in steps if not s.forward)
+            self.read.update(s.predicate for s in steps)
             self._walk_value(shapes, shape, distance + len(steps), via + steps, nesting)
         else:
             self._walk_value(shapes, shape, distance, via, nesting)
@@ -123,6 +133,7 @@ class ShapeReach:
                 steps = tuple(_sparql_step(part) for part in match[1].split("/"))
                 self._reads(distance + len(steps) - 1, via + steps[:-1])
                 self.inverse.update(s.predicate for s in steps if not s.forward)
+                self.read.update(s.predicate for s in steps)
 
 
 def _is_targeted(shapes: Graph, shape: Node) -> bool:

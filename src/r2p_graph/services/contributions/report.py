@@ -62,9 +62,14 @@ def report_graph(report: GateReport) -> Graph:
     graph.add((node, RDF.type, SH.ValidationReport))
     graph.add((node, SH.conforms, Literal(report.accepted)))
     shown = {_shown(n) for n in report.focus_nodes}
+    values = {_shown(n) for n in report.value_nodes}
     for result in source.subjects(RDF.type, SH.ValidationResult):
         focus = source.value(result, SH.focusNode)
-        if focus is None or _shown(focus) not in shown:
+        shape = source.value(result, SH.sourceShape)
+        if focus is None:
+            continue
+        nested = _shown(focus) in values and str(shape) in report.nested_shapes
+        if _shown(focus) not in shown and not nested:
             continue
         graph.add((node, SH.result, result))
         _copy(source, result, graph)

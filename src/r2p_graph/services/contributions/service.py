@@ -16,7 +16,7 @@ refused one leaves the store and the log as they were.
 >>> accepted = service.submit(data, Metadata(source="https://example.org"), "alice")
 >>> accepted.record.status.value, accepted.record.triples
 ('accepted', 3)
->>> service.withdraw(accepted.record.id, "carol").status.value
+>>> service.withdraw(accepted.record.id, "carol").record.status.value
 'withdrawn'
 """
 
@@ -87,6 +87,14 @@ class Accepted:
     report: GateReport
 
 
+@dataclass(frozen=True, slots=True)
+class Withdrawn:
+    """A withdrawn contribution, and the violations its withdrawal leaves in other data."""
+
+    record: ContributionRecord
+    report: GateReport
+
+
 def now() -> str:
     """The current time as an ``xsd:dateTime`` in UTC, to the millisecond."""
     return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
@@ -147,10 +155,13 @@ class ContributionService:
             )
             return Accepted(record, report)
 
-    def withdraw(self, contribution_id: str, curator: str) -> ContributionRecord:
-        """Take a contribution's triples out of the graph; its provenance stays, withdrawn."""
+    def withdraw(self, contribution_id: str, curator: str) -> Withdrawn:
+        """Take a contribution's triples out of the graph; its provenance stays. Never refused
+        (a curator must be able to take out what should not be there), but the report says
+        which remaining data breaks the shapes without it."""
         with self._lock:
             old = self._standing(contribution_id)
+            report = self._gate.check(Graph(), leaving=(old.graph,))
             time = now()
             removed, added = invalidation_quads(old.id, ContributionStatus.WITHDRAWN, time)
             withdrawn = replace(old, status=ContributionStatus.WITHDRAWN, invalidated=time)
@@ -162,7 +173,7 @@ class ContributionService:
                 add=added,
                 time=time,
             )
-            return self.record(old.id)
+            return Withdrawn(self.record(old.id), report)
 
     def record(self, contribution_id: str) -> ContributionRecord:
         """The provenance of one contribution; ``UnknownContributionError`` if there is none."""
@@ -177,10 +188,9 @@ class ContributionService:
 
     def triples(self, contribution_id: str) -> Iterator[Triple]:
         """The triples a contribution asserts (none once withdrawn or replaced)."""
-        graph = URIRef(contribution_graph(checked_id(contribution_id)))
-        for s, p, o, g in self._repo.quads_matching():
-            if g == graph:
-                yield (s, p, o)
+        graph = contribution_graph(checked_id(contribution_id))
+        for s, p, o, _ in self._repo.quads_matching(graph=graph):
+            yield (s, p, o)
 
     def asserting(
         self,
