@@ -115,7 +115,8 @@ class Gate:
     """Checks contributions against the shapes over the union of ``repo`` and the contribution.
 
     Reads only (no transaction); the caller that commits afterwards must keep other writers out
-    between the check and the commit (:class:`~r2p_graph.services.contributions.ledger` does).
+    between the check and the commit, as
+    :class:`~r2p_graph.services.contributions.service.ContributionService` does.
     """
 
     def __init__(self, repo: Repository, *, reach: ShapeReach | None = None) -> None:
