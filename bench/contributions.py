@@ -32,18 +32,17 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
 
 sys.path.insert(0, str(Path(__file__).parent))
-from r2p_bench.provenance import git_revision, machine  # noqa: E402
-
-from r2p_graph.ontology.namespaces import R2P  # noqa: E402
-from r2p_graph.services.bundled import load_bundled  # noqa: E402
-from r2p_graph.services.contributions.model import Metadata  # noqa: E402
-from r2p_graph.services.contributions.service import (  # noqa: E402
+from r2p_bench.provenance import git_revision, machine
+from r2p_graph.ontology.namespaces import R2P
+from r2p_graph.services.bundled import load_bundled
+from r2p_graph.services.contributions.model import Metadata
+from r2p_graph.services.contributions.service import (
     ContributionRejectedError,
     ContributionService,
 )
-from r2p_graph.services.synthetic import generate  # noqa: E402
-from r2p_graph.services.validation import shapes_graph  # noqa: E402
-from r2p_graph.store import OxigraphRepository, RdfFormat, SelectResult  # noqa: E402
+from r2p_graph.services.synthetic import generate
+from r2p_graph.services.validation import shapes_graph
+from r2p_graph.store import OxigraphRepository, RdfFormat, SelectResult
 
 TARGET_SECONDS = 0.5
 ID = "https://w3id.org/r2p-graph/id/bench/"
@@ -181,8 +180,8 @@ def summary(values: list[float]) -> dict[str, object]:
     }
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument(
         "--scale", type=int, default=10_000, help="synthetic organisations (~100 triples each)"
     )
@@ -190,12 +189,60 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=7, help="timed runs of each kind")
     parser.add_argument("--triples", type=int, default=1000, help="size of each contribution")
     parser.add_argument("--violations", type=int, default=20, help="violations planted")
-    parser.add_argument("--skip-whole", action="store_true", help="do not validate the whole graph")
+    parser.add_argument("--skip-whole", action="store_true", help="skip the whole-graph run")
     parser.add_argument("--out", type=Path, default=Path(__file__).parent / "results")
     parser.add_argument("--tmp", type=Path, default=None)
-    args = parser.parse_args(argv)
+    return parser.parse_args(argv)
+
+
+@dataclass
+class Runs:
+    """The timings of the runs and what they found."""
+
+    accepted: list[float]
+    refused: list[float]
+    sizes: dict[str, int]
+    failures: list[str]
+
+
+def timed_runs(service: ContributionService, found: list[URIRef], args: argparse.Namespace) -> Runs:
+    runs = Runs([], [], {}, [])
+    for run in range(args.repeat):
+        good, _ = contribution(f"good{run}", found, triples=args.triples)
+        start = time.perf_counter()
+        result = service.submit(good, Metadata(source="bench"), "bench")
+        runs.accepted.append(time.perf_counter() - start)
+        runs.sizes["good_triples"] = len(good)
+        runs.sizes["good_context_triples"] = result.report.context_triples
+        bad, planted = contribution(
+            f"bad{run}", found, triples=args.triples, violations=args.violations
+        )
+        start = time.perf_counter()
+        try:
+            service.submit(bad, Metadata(source="bench"), "bench")
+        except ContributionRejectedError as error:
+            runs.refused.append(time.perf_counter() - start)
+            blocking = error.report.blocking
+            missing = [
+                p
+                for p in planted
+                if not any(r.focus == p.focus and p.message in r.message for r in blocking)
+            ]
+            if missing:
+                runs.failures.append(f"run {run}: planted violations not reported: {missing}")
+            runs.sizes["bad_triples"] = len(bad)
+            runs.sizes["planted"] = len(planted)
+            runs.sizes["reported_violations"] = len(blocking)
+        else:
+            runs.failures.append(f"run {run}: the contribution with violations was accepted")
+        refused = f"{runs.refused[-1]:.3f} s" if runs.refused else "not refused"
+        log(f"run {run}: accepted in {runs.accepted[-1]:.3f} s, refused in {refused}")
+    return runs
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
     now = dt.datetime.now(dt.UTC)
-    failures: list[str] = []
     with tempfile.TemporaryDirectory(dir=args.tmp) as folder:
         root = Path(folder)
         log(f"building the store: synthetic scale {args.scale}")
@@ -203,43 +250,10 @@ def main(argv: list[str] | None = None) -> int:
         log(f"store holds {facts['store_quads']:,} quads")
         service = ContributionService(repo, root / "log")
         found = organisers(repo)
-        # One warm-up of each (parsing the shapes, first reads from disk), not timed.
+        # One warm-up (parsing the shapes, first reads from disk), not timed.
         warm, _ = contribution("warm", found, triples=args.triples)
         service.submit(warm, Metadata(), "bench")
-        accepted: list[float] = []
-        refused: list[float] = []
-        sizes: dict[str, int] = {}
-        for run in range(args.repeat):
-            good, _ = contribution(f"good{run}", found, triples=args.triples)
-            start = time.perf_counter()
-            result = service.submit(good, Metadata(source="bench"), "bench")
-            accepted.append(time.perf_counter() - start)
-            sizes["good_triples"] = len(good)
-            sizes["good_context_triples"] = result.report.context_triples
-            bad, planted = contribution(
-                f"bad{run}", found, triples=args.triples, violations=args.violations
-            )
-            start = time.perf_counter()
-            try:
-                service.submit(bad, Metadata(source="bench"), "bench")
-            except ContributionRejectedError as error:
-                refused.append(time.perf_counter() - start)
-                blocking = error.report.blocking
-                missing = [
-                    p
-                    for p in planted
-                    if not any(r.focus == p.focus and p.message in r.message for r in blocking)
-                ]
-                if missing:
-                    failures.append(f"run {run}: planted violations not reported: {missing}")
-                sizes["bad_triples"] = len(bad)
-                sizes["planted"] = len(planted)
-                sizes["reported_violations"] = len(blocking)
-            else:
-                failures.append(f"run {run}: the contribution with violations was accepted")
-            log(
-                f"run {run}: accepted in {accepted[-1]:.3f} s, refused in {refused[-1] if refused else float('nan'):.3f} s"
-            )
+        runs = timed_runs(service, found, args)
         whole: dict[str, object] = {}
         if not args.skip_whole:
             log("pySHACL over the whole graph (reading it into rdflib first)")
@@ -251,9 +265,13 @@ def main(argv: list[str] | None = None) -> int:
                 "triples": triples,
             }
             log(
-                f"whole graph: {triples:,} triples read in {read:.1f} s, validated in {seconds:.1f} s"
+                f"whole graph: {triples:,} triples read in {read:.1f} s, checked in {seconds:.1f} s"
             )
         repo.close()
+    for name, kind in (("accepted", runs.accepted), ("refused", runs.refused)):
+        if kind and statistics.median(kind) > TARGET_SECONDS:
+            median = statistics.median(kind)
+            runs.failures.append(f"median {name} time {median:.3f} s is above {TARGET_SECONDS} s")
     results = {
         "benchmark": "contributions",
         "time": now.isoformat(timespec="seconds"),
@@ -261,25 +279,29 @@ def main(argv: list[str] | None = None) -> int:
         "machine": machine(),
         "arguments": {k: str(v) for k, v in vars(args).items()},
         "store": facts,
-        "sizes": sizes,
-        "accepted": summary(accepted),
-        "refused": summary(refused) if refused else None,
+        "sizes": runs.sizes,
+        "accepted": summary(runs.accepted),
+        "refused": summary(runs.refused) if runs.refused else None,
         "whole_graph_pyshacl": whole or None,
         "target_s": TARGET_SECONDS,
-        "failures": failures,
+        "failures": runs.failures,
     }
-    for name, kind in (("accepted", accepted), ("refused", refused)):
-        if kind and statistics.median(kind) > TARGET_SECONDS:
-            failures.append(
-                f"median {name} time {statistics.median(kind):.3f} s is above {TARGET_SECONDS} s"
-            )
     markdown = render(results)
     args.out.mkdir(parents=True, exist_ok=True)
     stem = args.out / f"contributions-{now.strftime('%Y%m%dT%H%M%SZ')}"
     stem.with_suffix(".json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     stem.with_suffix(".md").write_text(markdown, encoding="utf-8")
     print(markdown)
-    return 1 if failures else 0
+    return 1 if runs.failures else 0
+
+
+def _row(name: str, timing: dict[str, object]) -> str:
+    runs = timing["runs_s"]
+    assert isinstance(runs, list)
+    return (
+        f"| {name} | {timing['median_s']} s | {timing['p95_s']} s | {timing['best_s']} s "
+        f"| {len(runs)} |"
+    )
 
 
 def render(results: dict[str, object]) -> str:
@@ -289,32 +311,33 @@ def render(results: dict[str, object]) -> str:
     refused = results["refused"]
     whole = results["whole_graph_pyshacl"]
     assert isinstance(store, dict) and isinstance(sizes, dict) and isinstance(accepted, dict)
+    quads, synthetic = int(store["store_quads"]), int(store["synthetic_triples"])
     lines = [
         "# Contributions benchmark",
         "",
         f"{results['time']} · revision {results['revision']} · {results['machine']}",
         "",
-        f"Store: {int(store['store_quads']):,} quads on disk ({int(store['synthetic_triples']):,} synthetic "
-        "triples and the bundled data).",
-        f"Contributions: {sizes.get('good_triples')} triples that conform; {sizes.get('bad_triples')} with "
-        f"{sizes.get('planted')} violations planted ({sizes.get('reported_violations')} reported). "
-        f"The gate validated {sizes.get('good_context_triples')} triples (contribution and neighbourhood).",
+        f"Store: {quads:,} quads on disk ({synthetic:,} synthetic triples and the bundled data).",
+        f"Contributions: {sizes.get('good_triples')} triples that conform; "
+        f"{sizes.get('bad_triples')} with {sizes.get('planted')} violations planted "
+        f"({sizes.get('reported_violations')} violations reported). The gate validated "
+        f"{sizes.get('good_context_triples')} triples (contribution and neighbourhood).",
         "",
         "| | median | p95 | best | runs |",
         "|---|---|---|---|---|",
-        f"| validated and committed | {accepted['median_s']} s | {accepted['p95_s']} s | {accepted['best_s']} s | {len(accepted['runs_s'])} |",  # type: ignore[arg-type]
+        _row("validated and committed", accepted),
     ]
     if isinstance(refused, dict):
-        lines.append(
-            f"| refused, every violation reported | {refused['median_s']} s | {refused['p95_s']} s | {refused['best_s']} s | {len(refused['runs_s'])} |"  # type: ignore[arg-type]
-        )
+        lines.append(_row("refused, every violation reported", refused))
     if isinstance(whole, dict):
+        triples = int(whole["triples"])
         lines.append(
-            f"| pySHACL, whole graph ({int(whole['triples']):,} triples) | {whole['validate_s']} s | | | 1 |"
+            f"| pySHACL, whole graph ({triples:,} triples) | {whole['validate_s']} s | | | 1 |"
         )
         lines.append("")
         lines.append(
-            f"Reading the whole store into rdflib for that took a further {whole['read_into_rdflib_s']} s."
+            f"Reading the whole store into rdflib for that took a further "
+            f"{whole['read_into_rdflib_s']} s."
         )
     lines.append("")
     lines.append(
