@@ -5,7 +5,11 @@
 >>> for path in sorted(app.openapi()["paths"]):
 ...     print(path)
 /.well-known/void
+/changes
 /context.jsonld
+/contributions
+/contributions/templates/{kind}.csv
+/contributions/{contribution_id}
 /dump
 /graph-store
 /health
@@ -28,7 +32,7 @@ from fastapi import FastAPI
 
 from r2p_graph import __version__
 from r2p_graph.api import access_log, problems, sparql_fast_path
-from r2p_graph.api.routes import graph_store, health, queries, sparql
+from r2p_graph.api.routes import changes, contributions, graph_store, health, queries, sparql
 from r2p_graph.api.routes.linked_data import router as linked_data_router
 from r2p_graph.services.bundled import load_bundled
 from r2p_graph.services.inference import InferringRepository
@@ -84,4 +88,6 @@ def create_app(settings: Settings, *, repository: Repository | None = None) -> F
     app.include_router(graph_store.router)
     app.include_router(linked_data_router)
     app.include_router(queries.router)
+    app.include_router(contributions.router)
+    app.include_router(changes.router)
     return app

@@ -109,8 +109,27 @@ def resource_page(
         f'<p class="iri">{escape(str(resource))}</p>',
         view.facts(resource, depth=0),
         view.inbound(),
+        _sources(description.sources, root),
     ]
     return _document(title, parts, alternates, root)
+
+
+_CONTRIBUTION_GRAPH = "https://w3id.org/r2p-graph/graph/contribution/"
+
+
+def _sources(graphs: Sequence[str], root: str) -> str:
+    """Where the facts come from: each contribution links to its provenance."""
+    if not graphs:
+        return ""
+    items = []
+    for graph in graphs:
+        if graph.startswith(_CONTRIBUTION_GRAPH):
+            name = graph.removeprefix(_CONTRIBUTION_GRAPH)
+            href = f"{root}contributions/{name}"
+            items.append(f'<li>contribution <a href="{escape(href)}">{escape(name)}</a></li>')
+        else:
+            items.append(f"<li>{escape(graph)}</li>")
+    return '<h2>Sources</h2>\n<ul class="sources">' + "".join(items) + "</ul>"
 
 
 def vocabulary_page(

@@ -422,3 +422,7 @@ def main(argv: list[str] | None = None) -> int:
 def run() -> None:
     """Console-script entry point."""
     app(prog_name="r2p-graph")
+
+
+# Governed contributions have their own module; importing it registers its commands.
+from r2p_graph.cli import contributions as _contributions  # noqa: E402, F401

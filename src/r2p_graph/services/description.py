@@ -106,6 +106,11 @@ _PROPERTY_LABELS: Final = (
 )
 """The labels of the properties used in and towards the thing."""
 
+_SOURCES: Final = (
+    "SELECT DISTINCT ?resource ?graph WHERE { GRAPH ?graph { ?resource ?p ?o } } ORDER BY ?graph"
+)
+"""The named graphs that say something about the thing: its sources."""
+
 _BLANK_NODE: Final = "SELECT DISTINCT ?node ?p ?o WHERE { ?node ?p ?o }"
 """The triples of one blank node."""
 
@@ -148,12 +153,15 @@ class Description:
     ``graph`` holds the resource's own triples (from all named graphs), the labels of what it
     links to, and the triples that link to it (at most :data:`INBOUND_LIMIT`;
     ``inbound_complete`` says whether that was all). ``labels`` names, for display, the nodes
-    of the graph and the properties it uses, one label each (English preferred)."""
+    of the graph and the properties it uses, one label each (English preferred). ``sources``
+    are the named graphs that hold the resource's own triples (a bundled source, a loaded
+    file, a contribution's graph)."""
 
     resource: URIRef
     graph: Graph
     labels: Mapping[Node, str] = field(default_factory=dict)
     inbound_complete: bool = True
+    sources: tuple[str, ...] = ()
 
     @property
     def label(self) -> str | None:
@@ -255,7 +263,10 @@ def _describe(repo: Repository, iri: str, dataset: QueryDataset | None = None) -
         if node is not None and isinstance(label, Literal):
             candidates.append((node, label))
     candidates.extend(_own_labels(graph, resource))
-    return Description(resource, graph, choose_labels(candidates), inbound_complete)
+    sources = tuple(
+        str(g) for _, g in select_rows(repo, _SOURCES, resource=resource) if g is not None
+    )
+    return Description(resource, graph, choose_labels(candidates), inbound_complete, sources)
 
 
 def vocabulary_document(

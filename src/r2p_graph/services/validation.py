@@ -114,6 +114,16 @@ def _shapes() -> Graph:
     return Graph().parse(SHAPES_FILE, format="turtle")
 
 
+def shapes_graph() -> Graph:
+    """The bundled SHACL shapes, parsed once per process (do not change the graph)."""
+    return _shapes()
+
+
+def read_report(results_graph: Graph, *, keep: set[Node]) -> ValidationReport:
+    """The results of a pySHACL results graph whose focus node is in ``keep``."""
+    return _read_report(results_graph, keep=keep)
+
+
 def context_sources() -> tuple[BundledSource, ...]:
     """The bundled sources that data is validated together with."""
     return sources_of_kind(SourceKind.ONTOLOGY, SourceKind.VOCABULARY, SourceKind.DATA)

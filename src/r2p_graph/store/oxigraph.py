@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 import pyoxigraph as ox
+from rdflib.term import URIRef
 
 from r2p_graph.errors import (
     InputError,
@@ -62,8 +63,14 @@ from r2p_graph.store.repository import (
     StoreStats,
 )
 from r2p_graph.store.results import OxAsk, OxGraph, OxSelect
-from r2p_graph.store.sparql_text import mints_terms, replace_graph_update
-from r2p_graph.store.terms import RDF_FORMATS, dataset_options, graph_node, to_oxigraph
+from r2p_graph.store.sparql_text import change_update, mints_terms, replace_graph_update
+from r2p_graph.store.terms import (
+    RDF_FORMATS,
+    dataset_options,
+    graph_node,
+    to_oxigraph,
+    to_rdflib,
+)
 from r2p_graph.store.write_clock import WriteClock
 
 log = logging.getLogger(__name__)
@@ -342,17 +349,22 @@ class OxigraphRepository(Repository):
         return None
 
     def add(self, quads: Iterable[Quad] | Sequence[Quad]) -> int:
-        return self._extend(
-            [
-                ox.Quad(
-                    to_oxigraph(s),  # type: ignore[arg-type]
-                    to_oxigraph(p),  # type: ignore[arg-type]
-                    to_oxigraph(o),
-                    graph_node(None if g is None else str(g)),
-                )
-                for s, p, o, g in quads
-            ]
-        )
+        return self._extend(_to_quads(quads))
+
+    def change(
+        self,
+        *,
+        drop_graphs: Sequence[str] = (),
+        remove: Sequence[Quad] = (),
+        add: Sequence[Quad] = (),
+    ) -> None:
+        try:
+            update = change_update(
+                [ox.NamedNode(g) for g in drop_graphs], _to_quads(remove), _to_quads(add)
+            )
+        except (TypeError, ValueError) as error:
+            raise InputError(str(error)) from error
+        self.update(update)
 
     def drop_graph(self, graph: str) -> None:
         with self._write_lock, self._clock.writing():
@@ -464,6 +476,30 @@ class OxigraphRepository(Repository):
     def _snapshot_to(self, path: Path) -> None:
         self._store.dump(str(path), ox.RdfFormat.N_QUADS)
 
+    def quads_matching(
+        self,
+        subject: Node | None = None,
+        predicate: URIRef | None = None,
+        obj: Node | None = None,
+        *,
+        graph: str | None = None,
+    ) -> Iterator[Quad]:
+        """As :meth:`Repository.quads_matching`, straight from the disk store's indexes."""
+        found = self._store.quads_for_pattern(
+            None if subject is None else to_oxigraph(subject),  # type: ignore[arg-type]
+            None if predicate is None else to_oxigraph(predicate),  # type: ignore[arg-type]
+            None if obj is None else to_oxigraph(obj),
+            None if graph is None else ox.NamedNode(graph),
+        )
+        for quad in found:
+            name = quad.graph_name
+            yield (
+                to_rdflib(quad.subject),
+                to_rdflib(quad.predicate),
+                to_rdflib(quad.object),
+                None if isinstance(name, ox.DefaultGraph) else URIRef(name.value),
+            )
+
     def named_graphs(self) -> list[str]:
         return sorted(g.graph for g in self._graph_sizes(self._reader()) if g.graph is not None)
 
@@ -556,6 +592,18 @@ def _undo_interrupted_bulk_load(store: ox.Store, journal: BulkLoadJournal) -> No
             store.remove_graph(ox.NamedNode(graph))
     store.flush()
     journal.end()
+
+
+def _to_quads(quads: Iterable[Quad]) -> list[ox.Quad]:
+    return [
+        ox.Quad(
+            to_oxigraph(s),  # type: ignore[arg-type]
+            to_oxigraph(p),  # type: ignore[arg-type]
+            to_oxigraph(o),
+            graph_node(None if g is None else str(g)),
+        )
+        for s, p, o, g in quads
+    ]
 
 
 def _graph_name(graph: ox.NamedNode | ox.BlankNode | ox.DefaultGraph) -> str | None:

@@ -269,9 +269,60 @@ class Repository(ABC):
         labels are only meaningful within one copy). This implementation has one copy."""
         yield
 
+    def quads_matching(
+        self,
+        subject: Node | None = None,
+        predicate: URIRef | None = None,
+        obj: Node | None = None,
+        *,
+        graph: str | None = None,
+    ) -> Iterator[Quad]:
+        """The quads of the durable store that match a pattern, in every graph or in the named
+        ``graph``; ``None`` matches anything. Blank nodes read here can be given back in the
+        next call: they are labels of the store itself, never of a copy. This implementation
+        asks one SPARQL query.
+
+        >>> from r2p_graph.store import OxigraphRepository
+        >>> repo = OxigraphRepository.in_memory()
+        >>> repo.load(b"<http://e/a> <http://e/p> 'x' .", RdfFormat.TURTLE, graph="http://e/g")
+        1
+        >>> [str(q[3]) for q in repo.quads_matching(URIRef("http://e/a"))]
+        ['http://e/g']
+        """
+        bindings = {
+            name: term
+            for name, term in (("s", subject), ("p", predicate), ("o", obj))
+            if term is not None
+        }
+        if graph is not None:
+            bindings["g"] = URIRef(graph)
+        result = self.query(
+            "SELECT ?s ?p ?o ?g WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }"
+            if graph is None
+            else "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }",
+            dataset=QueryDataset(default_graphs=(None,)),
+            bindings=bindings,
+        )
+        assert isinstance(result, SelectResult)
+        for s, p, o, g in result.rows():
+            assert s is not None and p is not None and o is not None
+            yield (s, p, o, URIRef(g) if g is not None else None)
+
     @abstractmethod
     def update(self, sparql: str, *, base_iri: str | None = None) -> None:
         """Apply a SPARQL 1.1 update, all of it or (on any error) none of it."""
+
+    @abstractmethod
+    def change(
+        self,
+        *,
+        drop_graphs: Sequence[str] = (),
+        remove: Sequence[Quad] = (),
+        add: Sequence[Quad] = (),
+    ) -> None:
+        """In one transaction: drop the named graphs ``drop_graphs``, then remove the quads
+        ``remove`` and add the quads ``add``. Readers see the state before or after, never
+        between. Blank nodes are refused (``InputError``): name them with IRIs."""
 
     @abstractmethod
     def add(self, quads: Iterator[Quad] | Sequence[Quad]) -> int:

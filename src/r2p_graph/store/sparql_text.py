@@ -76,6 +76,38 @@ def replace_graph_update(graph: ox.NamedNode | None, quads: Sequence[ox.Quad]) -
     return f"{drop} ;\nINSERT DATA {{ GRAPH {graph} {{\n{triples}}} }}"
 
 
+def change_update(
+    drop_graphs: Sequence[ox.NamedNode], remove: Sequence[ox.Quad], insert: Sequence[ox.Quad]
+) -> str:
+    """One SPARQL update that drops graphs, then removes and inserts quads, so that the change is
+    a single transaction. Terms are written by Oxigraph's own serialisation; blank nodes are
+    refused, since an update would mint new ones instead of naming those given.
+
+    >>> g = ox.NamedNode("http://e/g")
+    >>> print(change_update([g], [], [ox.Quad(g, g, ox.Literal("x"), g)]))
+    DROP SILENT GRAPH <http://e/g> ;
+    INSERT DATA {
+    GRAPH <http://e/g> { <http://e/g> <http://e/g> "x" }
+    }
+    """
+    for quad in (*remove, *insert):
+        if isinstance(quad.subject, ox.BlankNode) or isinstance(quad.object, ox.BlankNode):
+            raise TypeError("a change written as an update cannot name blank nodes")
+    operations = [f"DROP SILENT GRAPH {graph}" for graph in drop_graphs]
+    for keyword, quads in (("DELETE DATA", remove), ("INSERT DATA", insert)):
+        if quads:
+            body = "".join(_quad_pattern(q) for q in quads)
+            operations.append(f"{keyword} {{\n{body}}}")
+    return " ;\n".join(operations) if operations else "CLEAR SILENT GRAPH <urn:x-r2p:nothing>"
+
+
+def _quad_pattern(quad: ox.Quad) -> str:
+    triple = f"{quad.subject} {quad.predicate} {quad.object}"
+    if isinstance(quad.graph_name, ox.DefaultGraph):
+        return f"{triple} .\n"
+    return f"GRAPH {quad.graph_name} {{ {triple} }}\n"
+
+
 def calls_service(sparql: str) -> bool:
     """Whether a query or update asks another endpoint (``SERVICE``), outside strings,
     IRIs and comments.

@@ -150,6 +150,24 @@ class InferringRepository(Repository):
             self.refresh(_changed({str(q[1]) for q in written}, graphs))
             return added
 
+    def change(
+        self,
+        *,
+        drop_graphs: Sequence[str] = (),
+        remove: Sequence[Quad] = (),
+        add: Sequence[Quad] = (),
+    ) -> None:
+        """As :meth:`Repository.change`: what it adds is checked first, and the inferences
+        that read a predicate it touched are derived again after."""
+        with self._lock:
+            self._checked(add)
+            touched = {str(q[1]) for q in (*remove, *add)}
+            for graph in drop_graphs:
+                touched |= self._predicates_in(graph)
+            graphs = [*drop_graphs, *(None if q[3] is None else str(q[3]) for q in (*remove, *add))]
+            self.inner.change(drop_graphs=drop_graphs, remove=remove, add=add)
+            self.refresh(_changed(touched, graphs))
+
     def update(self, sparql: str, *, base_iri: str | None = None) -> None:
         with self._lock:
             self.inner.update(sparql, base_iri=base_iri)
