@@ -17,7 +17,7 @@ import typer
 from r2p_graph.cli.app import DataDir, _reports_errors, app, err
 from r2p_graph.errors import InputError
 from r2p_graph.services.contributions.intake import CSV, read_submission
-from r2p_graph.services.contributions.model import Metadata, Tier
+from r2p_graph.services.contributions.model import Metadata
 from r2p_graph.services.contributions.rebuild import rebuild as rebuild_store
 from r2p_graph.services.contributions.rebuild import same_dump
 from r2p_graph.services.contributions.report import report_json
@@ -25,6 +25,7 @@ from r2p_graph.services.contributions.service import (
     ContributionRejectedError,
     ContributionService,
 )
+from r2p_graph.services.visibility import Visibility
 from r2p_graph.settings import Settings
 from r2p_graph.store import RdfFormat, open_repository
 
@@ -68,7 +69,7 @@ def contribute(
         source=source,
         licence=licence,
         organisation=organisation,
-        visibility=Tier.named(visibility),
+        visibility=Visibility.named(visibility),
         media_type=submission.media_type,
     )
     folder = data_dir or Settings().data_dir

@@ -17,7 +17,6 @@ from r2p_graph.services.contributions.model import (
     ChangeKind,
     ContributionStatus,
     Metadata,
-    Tier,
     contribution_graph,
 )
 from r2p_graph.services.contributions.rebuild import dump_bytes, rebuild, same_dump
@@ -27,6 +26,7 @@ from r2p_graph.services.contributions.service import (
     ContributionStateError,
     UnknownContributionError,
 )
+from r2p_graph.services.visibility import Visibility
 from r2p_graph.store import OxigraphRepository, RdfFormat
 from tests.services.contributions.conftest import bundled_nquads
 
@@ -214,11 +214,11 @@ def test_non_public_contribution_has_its_access_record(
     service: ContributionService, bundled_repo: OxigraphRepository
 ) -> None:
     record = service.submit(
-        turtle(ORGANISATION), Metadata(visibility=Tier.RESTRICTED), "alice"
+        turtle(ORGANISATION), Metadata(visibility=Visibility.RESTRICTED), "alice"
     ).record
     quads = list(bundled_repo.quads_matching(URIRef(record.graph)))
-    assert [(q[2], str(q[3])) for q in quads] == [(Tier.RESTRICTED.iri, ACCESS_GRAPH)]
-    assert service.record(record.id).visibility is Tier.RESTRICTED
+    assert [(q[2], str(q[3])) for q in quads] == [(Visibility.RESTRICTED.iri, ACCESS_GRAPH)]
+    assert service.record(record.id).visibility is Visibility.RESTRICTED
 
 
 def test_system_iris_cannot_be_contributed(service: ContributionService) -> None:
@@ -244,7 +244,7 @@ def test_rebuilt_store_dumps_the_same(tmp_path: Path) -> None:
     )
     service = ContributionService(live, tmp_path / "log")
     first = service.submit(turtle(ORGANISATION), Metadata(), "alice").record
-    service.submit(turtle(EVENT), Metadata(visibility=Tier.PARTNERS), "bob")
+    service.submit(turtle(EVENT), Metadata(visibility=Visibility.PARTNERS), "bob")
     site = service.submit(turtle(SITE_WITH_POINT), Metadata(), "bob").record
     renamed = ORGANISATION.replace("Synthetic Alpha", "Synthetic Alpha Foundation")
     service.replace(first.id, turtle(renamed), Metadata(), "carol")
@@ -263,7 +263,7 @@ def test_log_recovery_keeps_committed_and_drops_uncommitted(
     folder = tmp_path / "log"
     committed = folder / "00000001.json"
     committed.rename(folder / "00000001.json.pending")  # killed after the commit
-    lost = LogEntry(2, ChangeKind.ADDED, "f" * 32, None, record.time, Tier.PUBLIC, (), (), ())
+    lost = LogEntry(2, ChangeKind.ADDED, "f" * 32, None, record.time, Visibility.PUBLIC, (), (), ())
     (folder / "00000002.json.pending").write_text('{"sequence": 2, "chan')  # killed while writing
     (folder / "00000003.json.pending").write_text(
         __import__("json").dumps(lost.to_json() | {"sequence": 3})
@@ -286,7 +286,7 @@ def test_log_entries_round_trip_through_json() -> None:
         "a" * 32,
         "b" * 32,
         "2026-01-01T00:00:00Z",
-        Tier.PARTNERS,
+        Visibility.PARTNERS,
         ("https://w3id.org/r2p-graph/graph/h",),
         (quad,),
         (quad,),

@@ -32,7 +32,6 @@ from r2p_graph.services.contributions.model import (
     CONTRIBUTIONS_GRAPH,
     ContributionRecord,
     Metadata,
-    Tier,
     contribution_iri,
 )
 from r2p_graph.services.contributions.report import report_graph, report_json
@@ -44,6 +43,7 @@ from r2p_graph.services.contributions.service import (
 )
 from r2p_graph.services.contributions.templates import KINDS, template_named
 from r2p_graph.services.tokens import Principal, Role
+from r2p_graph.services.visibility import Visibility
 
 router = APIRouter(tags=["Contributions"])
 _creating = threading.Lock()
@@ -114,7 +114,7 @@ def _metadata(
         source=source or None,
         licence=licence or None,
         organisation=organisation or None,
-        visibility=Tier.named(visibility),
+        visibility=Visibility.named(visibility),
         media_type=media_type,
     )
 
@@ -144,7 +144,7 @@ def _rejected(error: ContributionRejectedError, request: Request, cells: object)
 Source = Annotated[str | None, Query(description="Where the data comes from (IRI or text).")]
 Licence = Annotated[str | None, Query(description="Licence of the data (IRI or text).")]
 Organisation = Annotated[str | None, Query(description="Organisation contributing.")]
-Visibility = Annotated[str, Query(description="public, partners or restricted.")]
+VisibilityParam = Annotated[str, Query(description="public, partners or restricted.")]
 Kind = Annotated[str | None, Query(description="CSV template kind, for text/csv.")]
 
 
@@ -159,7 +159,7 @@ async def post_contribution(
     source: Source = None,
     licence: Licence = None,
     organisation: Organisation = None,
-    visibility: Visibility = "public",
+    visibility: VisibilityParam = "public",
 ) -> Response:
     """Contribute data: it is checked by the gate and committed whole, or refused whole."""
     body = await read_body(request, settings.max_body_bytes)
@@ -279,7 +279,7 @@ async def put_contribution(
     source: Source = None,
     licence: Licence = None,
     organisation: Organisation = None,
-    visibility: Visibility = "public",
+    visibility: VisibilityParam = "public",
 ) -> Response:
     """Replace a contribution by a new version, atomically: the old out, the new in, checked
     by the gate as one change."""

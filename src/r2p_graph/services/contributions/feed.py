@@ -4,7 +4,7 @@ databases can stay in sync (``GET /changes?since=...``).
 ``since`` is a sequence number (the last entry a client has seen) or a time (``xsd:dateTime``);
 a reader sees only the changes to contributions it may see (:func:`may_see`).
 
->>> may_see(Tier.RESTRICTED, None), may_see(Tier.PUBLIC, None)
+>>> may_see(Visibility.RESTRICTED, None), may_see(Visibility.PUBLIC, None)
 (False, True)
 """
 
@@ -15,17 +15,15 @@ from datetime import datetime
 
 from r2p_graph.errors import InputError
 from r2p_graph.services.contributions.log import ContributionLog
-from r2p_graph.services.contributions.model import ChangeKind, Tier, contribution_iri
-from r2p_graph.services.tokens import Principal, Role
+from r2p_graph.services.contributions.model import ChangeKind, contribution_iri
+from r2p_graph.services.tokens import Principal
+from r2p_graph.services.visibility import Visibility, clearance
 
 
-def may_see(tier: Tier, principal: Principal | None) -> bool:
-    """Whether ``principal`` (``None``: anonymous) may see a contribution of ``tier``: public
-    ones everybody, the others curators and admins (partners see partner data once tokens carry
-    that clearance)."""
-    if tier is Tier.PUBLIC:
-        return True
-    return principal is not None and principal.role >= Role.CURATOR
+def may_see(tier: Visibility, principal: Principal | None) -> bool:
+    """Whether ``principal`` (``None``: anonymous) may see a contribution of ``tier``: as it may
+    read that contribution's graph (see :func:`r2p_graph.services.visibility.clearance`)."""
+    return clearance(principal).permits(tier)
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,7 @@ the pending file; :meth:`ContributionLog.recover` then keeps it if the store hol
 >>> with tempfile.TemporaryDirectory() as folder:
 ...     log = ContributionLog(Path(folder))
 ...     entry = LogEntry(log.next_sequence(), ChangeKind.ADDED, "0" * 32, None,
-...                      "2026-01-01T00:00:00Z", Tier.PUBLIC, (), (), ())
+...                      "2026-01-01T00:00:00Z", Visibility.PUBLIC, (), (), ())
 ...     with log.writing(entry):
 ...         pass
 ...     [e.sequence for e in log.entries()]
@@ -34,7 +34,8 @@ from rdflib.term import BNode, Literal, URIRef
 from rdflib.util import from_n3
 
 from r2p_graph.errors import StoreError
-from r2p_graph.services.contributions.model import ChangeKind, Tier
+from r2p_graph.services.contributions.model import ChangeKind
+from r2p_graph.services.visibility import Visibility
 from r2p_graph.store.repository import Node, Quad, Repository
 
 _PENDING = ".json.pending"
@@ -49,7 +50,7 @@ class LogEntry:
     contribution: str
     replaces: str | None
     time: str
-    visibility: Tier
+    visibility: Visibility
     drop_graphs: tuple[str, ...]
     remove: tuple[Quad, ...]
     add: tuple[Quad, ...]
@@ -82,7 +83,7 @@ class LogEntry:
             contribution=str(data["contribution"]),
             replaces=None if data.get("replaces") is None else str(data["replaces"]),
             time=str(data["time"]),
-            visibility=Tier(str(data["visibility"])),
+            visibility=Visibility(str(data["visibility"])),
             drop_graphs=tuple(str(g) for g in _list(data["dropGraphs"])),
             remove=tuple(_quad_of(q) for q in _list(data["remove"])),
             add=tuple(_quad_of(q) for q in _list(data["add"])),

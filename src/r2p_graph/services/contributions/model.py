@@ -8,7 +8,7 @@ in the system graph ``graph/access``.
 'https://w3id.org/r2p-graph/graph/contribution/0af3'
 >>> ContributionStatus.WITHDRAWN.iri
 rdflib.term.URIRef('https://w3id.org/r2p-graph/ontology#withdrawn')
->>> Tier.named("partners").iri
+>>> Visibility.named("partners").iri
 rdflib.term.URIRef('https://w3id.org/r2p-graph/ontology#PartnersOnly')
 """
 
@@ -24,6 +24,7 @@ from rdflib.term import URIRef
 
 from r2p_graph.errors import InputError
 from r2p_graph.ontology.namespaces import GRAPH_BASE, ID_BASE, R2P
+from r2p_graph.services.visibility import Visibility
 
 CONTRIBUTIONS_GRAPH = GRAPH_BASE + "contributions"
 """The system graph holding the provenance of every contribution."""
@@ -111,38 +112,6 @@ class ChangeKind(StrEnum):
     WITHDRAWN = "withdrawn"
 
 
-class Tier(StrEnum):
-    """Who may see a contribution, recorded per graph in the access graph."""
-
-    PUBLIC = "public"
-    PARTNERS = "partners"
-    RESTRICTED = "restricted"
-
-    @property
-    def iri(self) -> URIRef:
-        """The ontology individual recorded in the access graph."""
-        return R2P[
-            {"public": "Public", "partners": "PartnersOnly", "restricted": "Restricted"}[self.value]
-        ]
-
-    @classmethod
-    def named(cls, name: str) -> Tier:
-        """The tier called ``name``; ``InputError`` otherwise."""
-        try:
-            return cls(name.strip().lower())
-        except ValueError:
-            known = ", ".join(t.value for t in cls)
-            raise InputError(f"unknown visibility {name!r} (known: {known})") from None
-
-    @classmethod
-    def of_iri(cls, iri: str) -> Tier:
-        """The tier whose ontology individual is ``iri`` (public for anything else)."""
-        for tier in cls:
-            if str(tier.iri) == iri:
-                return tier
-        return cls.PUBLIC
-
-
 @dataclass(frozen=True, slots=True)
 class Metadata:
     """What a contributor says about the data: where it comes from and under which licence."""
@@ -150,7 +119,7 @@ class Metadata:
     source: str | None = None
     licence: str | None = None
     organisation: str | None = None
-    visibility: Tier = Tier.PUBLIC
+    visibility: Visibility = Visibility.PUBLIC
     media_type: str = "text/turtle"
 
 
@@ -166,7 +135,7 @@ class ContributionRecord:
     time: str
     source: str | None
     licence: str | None
-    visibility: Tier
+    visibility: Visibility
     triples: int
     media_type: str
     revision_of: str | None = None

@@ -5,7 +5,8 @@ The triples live in the system graph ``graph/contributions``; a non-public contr
 visibility is recorded in ``graph/access``. :func:`records` reads them back.
 
 >>> record = ContributionRecord("0" * 32, 1, ContributionStatus.ACCEPTED, "alice", None,
-...     "2026-01-01T00:00:00Z", "https://example.org/list", None, Tier.PUBLIC, 3, "text/turtle")
+...     "2026-01-01T00:00:00Z", "https://example.org/list", None, Visibility.PUBLIC, 3,
+...     "text/turtle")
 >>> len(provenance_quads(record))
 11
 """
@@ -28,10 +29,10 @@ from r2p_graph.services.contributions.model import (
     VOID,
     ContributionRecord,
     ContributionStatus,
-    Tier,
     contribution_iri,
     contributor_iri,
 )
+from r2p_graph.services.visibility import Visibility
 from r2p_graph.store.repository import Node, Quad, Repository, SelectResult
 
 _SYSTEM = URIRef(CONTRIBUTIONS_GRAPH)
@@ -72,7 +73,7 @@ def provenance_quads(record: ContributionRecord) -> list[Quad]:
     if record.revision_of:
         triples.append((c, PROV.wasRevisionOf, contribution_iri(record.revision_of)))
     quads: list[Quad] = [(s, p, o, _SYSTEM) for s, p, o in triples]
-    if record.visibility is not Tier.PUBLIC:
+    if record.visibility is not Visibility.PUBLIC:
         quads.append((URIRef(record.graph), R2P.visibility, record.visibility.iri, _ACCESS))
     return quads
 
@@ -111,7 +112,9 @@ def records(repo: Repository, contribution_id: str | None = None) -> list[Contri
                 time=_time(values["time"]),
                 source=_text(values.get("source")),
                 licence=_text(values.get("licence")),
-                visibility=Tier.of_iri(str(values["tier"])) if values.get("tier") else Tier.PUBLIC,
+                visibility=Visibility.of_iri(str(values["tier"]))
+                if values.get("tier")
+                else Visibility.PUBLIC,
                 triples=int(str(values["triples"])),
                 media_type=str(values["format"]),
                 revision_of=None if revision is None else str(revision).rsplit("/", 1)[-1],
