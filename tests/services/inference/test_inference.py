@@ -13,9 +13,10 @@ from r2p_graph.services.inference import (
     INFERRED_GRAPHS,
     InconsistentDataError,
     InferringRepository,
-    Tier,
+    inferred_graph,
 )
 from r2p_graph.services.inference.tiers import ACCESS_GRAPH, VISIBILITY
+from r2p_graph.services.visibility import Visibility
 from r2p_graph.store import OxigraphRepository, QueryDataset, RdfFormat
 from tests.conftest import dump_bytes
 
@@ -97,7 +98,7 @@ def test_memberships_inherited_and_of_parent_networks(repo: InferringRepository)
     assert ask(repo, "ex:office org:memberOf ex:coalition")
     repo.drop_graph(DATA)
     assert not ask(repo, "?x org:memberOf ?y")
-    inferred = Tier.PUBLIC.inferred_graph
+    inferred = inferred_graph(Visibility.PUBLIC)
     assert not ask(repo, f'GRAPH <{inferred}> {{ ?s ?p ?o FILTER (STRSTARTS(STR(?s), "{EX}")) }}')
 
 
@@ -135,40 +136,43 @@ def test_inferences_from_restricted_graphs_stay_restricted(repo: InferringReposi
     secret = "https://w3id.org/r2p-graph/graph/contribution/secret"
     partners = "https://w3id.org/r2p-graph/graph/contribution/partners"
     record = [
-        (URIRef(secret), URIRef(VISIBILITY), URIRef(Tier.RESTRICTED.iri), URIRef(ACCESS_GRAPH)),
-        (URIRef(partners), URIRef(VISIBILITY), URIRef(Tier.PARTNERS.iri), URIRef(ACCESS_GRAPH)),
+        (URIRef(secret), URIRef(VISIBILITY), Visibility.RESTRICTED.iri, URIRef(ACCESS_GRAPH)),
+        (URIRef(partners), URIRef(VISIBILITY), Visibility.PARTNERS.iri, URIRef(ACCESS_GRAPH)),
     ]
     repo.add(record)
     load(repo, "ex:a org:subOrganizationOf ex:b .")
     load(repo, "ex:b org:subOrganizationOf ex:c .", graph=partners)
     load(repo, "ex:c org:subOrganizationOf ex:d .", graph=secret)
     public = [g for g in repo.named_graphs() if g not in (secret, partners, ACCESS_GRAPH)]
-    public = [g for g in public if g in (DATA, Tier.PUBLIC.inferred_graph)]
+    public = [g for g in public if g in (DATA, inferred_graph(Visibility.PUBLIC))]
     as_public = QueryDataset(default_graphs=public)
     assert ask(repo, "ex:a org:transitiveSubOrganizationOf ex:b", as_public)
     assert not ask(repo, "ex:a org:transitiveSubOrganizationOf ex:c", as_public)
     assert not ask(repo, "ex:a org:transitiveSubOrganizationOf ex:d", as_public)
-    as_partner = QueryDataset(default_graphs=[*public, partners, Tier.PARTNERS.inferred_graph])
+    as_partner = QueryDataset(
+        default_graphs=[*public, partners, inferred_graph(Visibility.PARTNERS)]
+    )
     assert ask(repo, "ex:a org:transitiveSubOrganizationOf ex:c", as_partner)
     assert not ask(repo, "ex:a org:transitiveSubOrganizationOf ex:d", as_partner)
     assert ask(repo, "ex:a org:transitiveSubOrganizationOf ex:d")
     assert ask(
         repo,
-        f"GRAPH <{ACCESS_GRAPH}> {{ <{Tier.RESTRICTED.inferred_graph}> <{VISIBILITY}> "
-        f"<{Tier.RESTRICTED.iri}> . <{Tier.PARTNERS.inferred_graph}> <{VISIBILITY}> "
-        f"<{Tier.PARTNERS.iri}> }}",
+        f"GRAPH <{ACCESS_GRAPH}> {{ <{inferred_graph(Visibility.RESTRICTED)}> <{VISIBILITY}> "
+        f"<{Visibility.RESTRICTED.iri}> . <{inferred_graph(Visibility.PARTNERS)}> <{VISIBILITY}> "
+        f"<{Visibility.PARTNERS.iri}> }}",
     )
     # Making the secret graph public moves its inferences to the public inferred graph.
     repo.update(f"DELETE WHERE {{ GRAPH <{ACCESS_GRAPH}> {{ <{secret}> ?p ?o }} }}")
     assert ask(
         repo,
-        f"GRAPH <{Tier.PUBLIC.inferred_graph}> {{ ex:c org:transitiveSubOrganizationOf ex:d }}",
+        f"GRAPH <{inferred_graph(Visibility.PUBLIC)}> "
+        "{ ex:c org:transitiveSubOrganizationOf ex:d }",
     )
-    assert not repo.holds_graph(Tier.RESTRICTED.inferred_graph)
+    assert not repo.holds_graph(inferred_graph(Visibility.RESTRICTED))
 
 
 def test_writes_touching_no_rule_run_no_derivation(repo: InferringRepository) -> None:
     load(repo, "ex:a org:subOrganizationOf ex:b .")
     load(repo, 'ex:a <http://www.w3.org/2000/01/rdf-schema#label> "A"@en .')
     assert repo.last_change.derivations_run == 0
-    assert set(repo.named_graphs()) & INFERRED_GRAPHS == {Tier.PUBLIC.inferred_graph}
+    assert set(repo.named_graphs()) & INFERRED_GRAPHS == {inferred_graph(Visibility.PUBLIC)}

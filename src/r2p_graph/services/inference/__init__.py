@@ -11,7 +11,7 @@ from r2p_graph.services.inference.consistency import ConsistencyCheck, Inconsist
 from r2p_graph.services.inference.materialise import InferenceChange, Materialiser
 from r2p_graph.services.inference.repository import InferringRepository
 from r2p_graph.services.inference.rules import OntologyRules
-from r2p_graph.services.inference.tiers import INFERRED_GRAPHS, Tier
+from r2p_graph.services.inference.tiers import INFERRED_GRAPHS, inferred_graph
 
 __all__ = [
     "INFERRED_GRAPHS",
@@ -21,5 +21,5 @@ __all__ = [
     "InferringRepository",
     "Materialiser",
     "OntologyRules",
-    "Tier",
+    "inferred_graph",
 ]

@@ -33,7 +33,8 @@ from dataclasses import dataclass, field
 from rdflib.term import BNode, URIRef
 
 from r2p_graph.services.inference.rules import Derivation, OntologyRules
-from r2p_graph.services.inference.tiers import ACCESS_GRAPH, NOT_READ, VISIBILITY, Tier
+from r2p_graph.services.inference.tiers import ACCESS_GRAPH, NOT_READ, VISIBILITY, inferred_graph
+from r2p_graph.services.visibility import Visibility
 from r2p_graph.store import GraphResult, QueryDataset, Repository, SelectResult
 from r2p_graph.store.repository import Node, Triple
 
@@ -104,10 +105,10 @@ class Materialiser:
         derived_below: set[Triple] = set()
         removals: list[tuple[str, set[Triple]]] = []
         additions: list[tuple[str, set[Triple]]] = []
-        for tier in Tier:
-            target = tier.inferred_graph
-            readable = [g for g in graphs if tiers.get(g, Tier.PUBLIC) <= tier]
-            has_own = tier is Tier.PUBLIC or any(tiers.get(g) is tier for g in graphs)
+        for tier in Visibility:
+            target = inferred_graph(tier)
+            readable = [g for g in graphs if tier.permits(tiers.get(g, Visibility.PUBLIC))]
+            has_own = tier is Visibility.PUBLIC or any(tiers.get(g) is tier for g in graphs)
             desired: set[Triple] = set()
             if has_own and readable:
                 for head in heads:
@@ -135,11 +136,13 @@ class Materialiser:
         )
         return change
 
-    def _graphs_by_tier(self, repo: Repository) -> tuple[dict[str | None, Tier], list[str | None]]:
+    def _graphs_by_tier(
+        self, repo: Repository
+    ) -> tuple[dict[str | None, Visibility], list[str | None]]:
         records = repo.query(_ACCESS_RECORDS, dataset=QueryDataset())
         assert isinstance(records, SelectResult)
-        tiers: dict[str | None, Tier] = {
-            str(g): Tier.from_iri(str(t)) for g, t in records.rows() if g is not None
+        tiers: dict[str | None, Visibility] = {
+            str(g): Visibility.of_iri(str(t)) for g, t in records.rows() if g is not None
         }
         graphs: list[str | None] = [g for g in repo.named_graphs() if g not in NOT_READ]
         holds_default = repo.query(
@@ -164,9 +167,9 @@ class Materialiser:
         removals: list[tuple[str, set[Triple]]],
     ) -> None:
         records = [
-            (URIRef(t.inferred_graph), URIRef(VISIBILITY), URIRef(t.iri), URIRef(ACCESS_GRAPH))
-            for t in (Tier.PARTNERS, Tier.RESTRICTED)
-            if any(graph == t.inferred_graph for graph, _ in additions)
+            (URIRef(inferred_graph(t)), URIRef(VISIBILITY), t.iri, URIRef(ACCESS_GRAPH))
+            for t in (Visibility.PARTNERS, Visibility.RESTRICTED)
+            if any(graph == inferred_graph(t) for graph, _ in additions)
         ]
         if not removals:
             quads = [(s, p, o, URIRef(g)) for g, triples in additions for s, p, o in triples]

@@ -8,51 +8,38 @@ someone who could not read what it was derived from: what follows from public gr
 graphs goes to ``graph/inferred-restricted``, restricted. A reader's dataset then includes the
 inferred graphs of the tiers it may read, exactly as it includes the asserted ones.
 
->>> Tier.from_iri("https://w3id.org/r2p-graph/ontology#PartnersOnly")
-<Tier.PARTNERS: 1>
->>> Tier.RESTRICTED.inferred_graph
-'https://w3id.org/r2p-graph/graph/inferred-restricted'
+>>> sorted(INFERRED_GRAPHS)[0]
+'https://w3id.org/r2p-graph/graph/inferred'
 """
 
 from __future__ import annotations
 
-from enum import IntEnum
 from typing import Final
 
 from r2p_graph.ontology.namespaces import R2P, graph_iri
+from r2p_graph.services.visibility import Visibility
 
 ACCESS_GRAPH: Final = graph_iri("access")
 CONTRIBUTIONS_GRAPH: Final = graph_iri("contributions")
 VISIBILITY: Final = str(R2P.visibility)
 
 
-class Tier(IntEnum):
-    """A visibility tier; a higher tier may read everything a lower one may."""
+def inferred_graph(tier: Visibility) -> str:
+    """The graph holding what is derived at ``tier`` and not below it.
 
-    PUBLIC = 0
-    PARTNERS = 1
-    RESTRICTED = 2
-
-    @property
-    def iri(self) -> str:
-        """The ontology term an access record names this tier by."""
-        return str(R2P) + ("Public", "PartnersOnly", "Restricted")[self]
-
-    @property
-    def inferred_graph(self) -> str:
-        """The graph holding what is derived at this tier and not below it."""
-        return graph_iri(("inferred", "inferred-partners", "inferred-restricted")[self])
-
-    @classmethod
-    def from_iri(cls, iri: str) -> Tier:
-        """The tier an access record names; an unknown term counts as restricted (safe side)."""
-        for tier in cls:
-            if tier.iri == iri:
-                return tier
-        return cls.RESTRICTED
+    >>> inferred_graph(Visibility.RESTRICTED)
+    'https://w3id.org/r2p-graph/graph/inferred-restricted'
+    """
+    return graph_iri(
+        {
+            Visibility.PUBLIC: "inferred",
+            Visibility.PARTNERS: "inferred-partners",
+            Visibility.RESTRICTED: "inferred-restricted",
+        }[tier]
+    )
 
 
-INFERRED_GRAPHS: Final = frozenset(t.inferred_graph for t in Tier)
+INFERRED_GRAPHS: Final = frozenset(inferred_graph(t) for t in Visibility)
 SYSTEM_GRAPHS: Final = frozenset({ACCESS_GRAPH, CONTRIBUTIONS_GRAPH, graph_iri("shapes")})
 """Graphs that describe the store rather than the field: inference does not read them (an access
 record's ``r2p:visibility`` would otherwise make a graph a person)."""
