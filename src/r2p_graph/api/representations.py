@@ -73,7 +73,9 @@ FORMAT_NAMES: Final[dict[GraphFormat, str]] = {
 _RDFLIB_NAMES: Final = {
     RdfFormat.TURTLE: "turtle",
     RdfFormat.N_TRIPLES: "nt",
-    RdfFormat.RDF_XML: "pretty-xml",
+    # rdflib's pretty-xml writer at times writes a blank node of a list twice (the ontology's
+    # property chains came back with more triples than they have); the plain writer does not.
+    RdfFormat.RDF_XML: "xml",
     RdfFormat.JSON_LD: "json-ld",
 }
 
