@@ -14,8 +14,8 @@ import pytest
 
 from r2p_graph.errors import QueryTimeoutError, SparqlSyntaxError
 from r2p_graph.store.formats import RdfFormat, ResultFormat
-from r2p_graph.store.query_pool import QueryJob, QueryPool
-from r2p_graph.store.repository import QueryDataset, QueryForm
+from r2p_graph.store.query_pool import QueryPool
+from r2p_graph.store.repository import QueryDataset, QueryForm, QueryJob
 
 EX = "http://example.org/"
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"

@@ -38,7 +38,7 @@ from r2p_graph.errors import (
     UnknownFormatError,
 )
 from r2p_graph.store.bulk import bulk_load
-from r2p_graph.store.formats import RdfFormat, ResultFormat
+from r2p_graph.store.formats import RdfFormat
 from r2p_graph.store.journal import BulkLoadJournal
 from r2p_graph.store.mirror import MemoryMirror
 from r2p_graph.store.parsing import (
@@ -47,7 +47,7 @@ from r2p_graph.store.parsing import (
     rdf_syntax_error,
     sparql_syntax_error,
 )
-from r2p_graph.store.query_pool import QueryJob, QueryPool
+from r2p_graph.store.query_pool import QueryPool
 from r2p_graph.store.replicas import Replicas
 from r2p_graph.store.repository import (
     AskResult,
@@ -58,6 +58,7 @@ from r2p_graph.store.repository import (
     Quad,
     QueryDataset,
     QueryForm,
+    QueryJob,
     Repository,
     SelectResult,
     StoreStats,
@@ -417,61 +418,18 @@ class OxigraphRepository(Repository):
             return OxAsk(result)
         return OxGraph(result)
 
-    def answer(
-        self,
-        sparql: str,
-        *,
-        dataset: QueryDataset | None,
-        select_format: ResultFormat,
-        graph_format: RdfFormat,
-        max_bytes: int | None = None,
-        base_iri: str | None = None,
-    ) -> tuple[QueryForm, bytes]:
-        """As :meth:`Repository.answer`; in a worker process under the deadline when the
+    def answer_job(self, job: QueryJob) -> tuple[QueryForm, bytes]:
+        """As :meth:`Repository.answer_job`; in a worker process under the deadline when the
         repository has query workers (``QueryTimeoutError`` past it)."""
-        job = QueryJob(
-            sparql, dataset or QueryDataset(), select_format, graph_format, max_bytes, base_iri
-        )
         answered = self._replicas.answer(job)
-        if answered is None:
-            return super().answer(
-                sparql,
-                dataset=dataset,
-                select_format=select_format,
-                graph_format=graph_format,
-                max_bytes=max_bytes,
-                base_iri=base_iri,
-            )
-        return answered
+        return super().answer_job(job) if answered is None else answered
 
-    async def answer_async(
-        self,
-        sparql: str,
-        *,
-        dataset: QueryDataset | None,
-        select_format: ResultFormat,
-        graph_format: RdfFormat,
-        max_bytes: int | None = None,
-        base_iri: str | None = None,
-    ) -> tuple[QueryForm, bytes]:
-        """As :meth:`answer`, awaited on the running event loop: with query workers, the answer
-        is awaited from a free worker without any thread (see
+    async def answer_job_async(self, job: QueryJob) -> tuple[QueryForm, bytes]:
+        """As :meth:`Repository.answer_job_async`: with query workers, the answer is awaited
+        from a free worker without any thread (see
         :meth:`~r2p_graph.store.query_pool.QueryPool.run_async`); without, in a thread."""
-        if self._replicas.pool is None:
-            return await super().answer_async(
-                sparql,
-                dataset=dataset,
-                select_format=select_format,
-                graph_format=graph_format,
-                max_bytes=max_bytes,
-                base_iri=base_iri,
-            )
-        job = QueryJob(
-            sparql, dataset or QueryDataset(), select_format, graph_format, max_bytes, base_iri
-        )
         answered = await self._replicas.answer_async(job)
-        assert answered is not None  # there is a pool
-        return answered
+        return await super().answer_job_async(job) if answered is None else answered
 
     def _snapshot_to(self, path: Path) -> None:
         self._store.dump(str(path), ox.RdfFormat.N_QUADS)

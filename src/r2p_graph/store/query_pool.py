@@ -28,9 +28,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import cast
 
 import pyoxigraph as ox
 
@@ -44,9 +42,8 @@ from r2p_graph.errors import (
     StoreError,
 )
 from r2p_graph.store.channel import Channel
-from r2p_graph.store.formats import RdfFormat, ResultFormat
 from r2p_graph.store.parsing import sparql_syntax_error
-from r2p_graph.store.repository import CappedBuffer, QueryDataset, QueryForm
+from r2p_graph.store.repository import CappedBuffer, QueryForm, QueryJob
 from r2p_graph.store.terms import RDF_FORMATS, RESULT_FORMATS, dataset_options
 
 log = logging.getLogger(__name__)
@@ -62,58 +59,6 @@ them (a store that cannot be loaded would otherwise be retried for ever)."""
 
 Snapshot = Callable[[Path], None]
 """Writes an N-Quads copy of the store to the given file."""
-
-
-@dataclass(frozen=True, slots=True)
-class QueryJob:
-    """One query and how to write its answer, whatever its form turns out to be."""
-
-    sparql: str
-    dataset: QueryDataset
-    select_format: ResultFormat
-    graph_format: RdfFormat
-    max_bytes: int | None = None
-    base_iri: str | None = None
-
-    def to_message(self) -> tuple[object, ...]:
-        """The job as plain values: a worker rebuilds it faster than it would unpickle the
-        enums and dataclasses themselves, which counts on a query of a few microseconds.
-
-        >>> job = QueryJob("ASK {}", QueryDataset(), ResultFormat.CSV, RdfFormat.TURTLE)
-        >>> QueryJob.from_message(job.to_message()) == job
-        True
-        """
-        defaults, named = self.dataset.default_graphs, self.dataset.named_graphs
-        return (
-            self.sparql,
-            None if defaults is None else tuple(defaults),
-            None if named is None else tuple(named),
-            self.select_format.name,
-            self.graph_format.name,
-            self.max_bytes,
-            self.base_iri,
-        )
-
-    @classmethod
-    def from_message(cls, message: tuple[object, ...]) -> QueryJob:
-        """The job that :meth:`to_message` gave ``message`` for."""
-        sparql, defaults, named, select_format, graph_format, max_bytes, base_iri = message
-        assert isinstance(sparql, str) and isinstance(select_format, str)
-        assert isinstance(graph_format, str)
-        assert max_bytes is None or isinstance(max_bytes, int)
-        assert base_iri is None or isinstance(base_iri, str)
-        dataset = QueryDataset(
-            default_graphs=cast("tuple[str | None, ...] | None", defaults),
-            named_graphs=cast("tuple[str, ...] | None", named),
-        )
-        return cls(
-            sparql,
-            dataset,
-            ResultFormat[select_format],
-            RdfFormat[graph_format],
-            max_bytes,
-            base_iri,
-        )
 
 
 class _Worker:

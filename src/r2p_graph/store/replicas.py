@@ -16,8 +16,8 @@ import pyoxigraph as ox
 
 from r2p_graph.store.formats import RdfFormat
 from r2p_graph.store.mirror import MemoryMirror
-from r2p_graph.store.query_pool import QueryJob, QueryPool
-from r2p_graph.store.repository import QueryForm
+from r2p_graph.store.query_pool import QueryPool
+from r2p_graph.store.repository import QueryForm, QueryJob
 
 BulkLoader = Callable[[ox.Store, Path, RdfFormat, ox.NamedNode | None], None]
 

@@ -41,7 +41,7 @@ from r2p_graph.services.inference.consistency import ConsistencyCheck
 from r2p_graph.services.inference.materialise import InferenceChange, Materialiser
 from r2p_graph.services.inference.rules import OntologyRules
 from r2p_graph.services.inference.tiers import ACCESS_GRAPH, INFERRED_GRAPHS
-from r2p_graph.store import RdfFormat, ResultFormat, read_triples
+from r2p_graph.store import RdfFormat, read_triples
 from r2p_graph.store.repository import (
     AskResult,
     GraphResult,
@@ -50,6 +50,7 @@ from r2p_graph.store.repository import (
     Quad,
     QueryDataset,
     QueryForm,
+    QueryJob,
     Repository,
     SelectResult,
     StoreStats,
@@ -218,43 +219,11 @@ class InferringRepository(Repository):
     ) -> SelectResult | AskResult | GraphResult:
         return self.inner.query(sparql, dataset=dataset, bindings=bindings, base_iri=base_iri)
 
-    def answer(
-        self,
-        sparql: str,
-        *,
-        dataset: QueryDataset | None,
-        select_format: ResultFormat,
-        graph_format: RdfFormat,
-        max_bytes: int | None = None,
-        base_iri: str | None = None,
-    ) -> tuple[QueryForm, bytes]:
-        return self.inner.answer(
-            sparql,
-            dataset=dataset,
-            select_format=select_format,
-            graph_format=graph_format,
-            max_bytes=max_bytes,
-            base_iri=base_iri,
-        )
+    def answer_job(self, job: QueryJob) -> tuple[QueryForm, bytes]:
+        return self.inner.answer_job(job)
 
-    async def answer_async(
-        self,
-        sparql: str,
-        *,
-        dataset: QueryDataset | None,
-        select_format: ResultFormat,
-        graph_format: RdfFormat,
-        max_bytes: int | None = None,
-        base_iri: str | None = None,
-    ) -> tuple[QueryForm, bytes]:
-        return await self.inner.answer_async(
-            sparql,
-            dataset=dataset,
-            select_format=select_format,
-            graph_format=graph_format,
-            max_bytes=max_bytes,
-            base_iri=base_iri,
-        )
+    async def answer_job_async(self, job: QueryJob) -> tuple[QueryForm, bytes]:
+        return await self.inner.answer_job_async(job)
 
     @contextmanager
     def consistent_reads(self) -> Iterator[None]:
