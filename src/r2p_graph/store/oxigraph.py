@@ -38,6 +38,7 @@ from r2p_graph.errors import (
     UnknownFormatError,
 )
 from r2p_graph.store.bulk import bulk_load
+from r2p_graph.store.evaluation import answer_job_here
 from r2p_graph.store.formats import RdfFormat
 from r2p_graph.store.journal import BulkLoadJournal
 from r2p_graph.store.mirror import MemoryMirror
@@ -47,6 +48,7 @@ from r2p_graph.store.parsing import (
     rdf_syntax_error,
     sparql_syntax_error,
 )
+from r2p_graph.store.point_lookup import lookup_pattern
 from r2p_graph.store.query_pool import QueryPool
 from r2p_graph.store.replicas import Replicas
 from r2p_graph.store.repository import (
@@ -421,15 +423,29 @@ class OxigraphRepository(Repository):
     def answer_job(self, job: QueryJob) -> tuple[QueryForm, bytes]:
         """As :meth:`Repository.answer_job`; in a worker process under the deadline when the
         repository has query workers (``QueryTimeoutError`` past it)."""
-        answered = self._replicas.answer(job)
+        answered = self._point_lookup(job) or self._replicas.answer(job)
         return super().answer_job(job) if answered is None else answered
 
     async def answer_job_async(self, job: QueryJob) -> tuple[QueryForm, bytes]:
         """As :meth:`Repository.answer_job_async`: with query workers, the answer is awaited
         from a free worker without any thread (see
         :meth:`~r2p_graph.store.query_pool.QueryPool.run_async`); without, in a thread."""
-        answered = await self._replicas.answer_async(job)
+        answered = self._point_lookup(job) or await self._replicas.answer_async(job)
         return await super().answer_job_async(job) if answered is None else answered
+
+    def _point_lookup(self, job: QueryJob) -> tuple[QueryForm, bytes] | None:
+        """The answer of a point lookup, read here rather than by a query worker: it cannot run
+        long (see :mod:`r2p_graph.store.point_lookup`). ``None`` for any other query, and when
+        there are no workers (the caller then answers in a thread anyway)."""
+        if self._replicas.pool is None:
+            return None
+        pattern = lookup_pattern(job.sparql)
+        if pattern is None:
+            return None
+        store = self._reader()
+        if not pattern.matches_at_most(store):
+            return None
+        return answer_job_here(store, job)
 
     def _snapshot_to(self, path: Path) -> None:
         self._store.dump(str(path), ox.RdfFormat.N_QUADS)

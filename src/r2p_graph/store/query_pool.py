@@ -42,9 +42,9 @@ from r2p_graph.errors import (
     StoreError,
 )
 from r2p_graph.store.channel import Channel
+from r2p_graph.store.evaluation import evaluate_job
 from r2p_graph.store.parsing import sparql_syntax_error
-from r2p_graph.store.repository import CappedBuffer, QueryForm, QueryJob
-from r2p_graph.store.terms import RDF_FORMATS, RESULT_FORMATS, dataset_options
+from r2p_graph.store.repository import QueryForm, QueryJob
 
 log = logging.getLogger(__name__)
 
@@ -405,7 +405,7 @@ def _serve(sock: socket.socket, snapshot: str) -> None:
             continue
         job = QueryJob.from_message(message[1])
         try:
-            form, content = _answer_job(store, job)
+            form, content = evaluate_job(store, job)
             connection.send(("ok", form.value, content))
         except ResultTooLargeError as error:
             connection.send(("error", "too-large", error.message, None, None))
@@ -417,21 +417,6 @@ def _serve(sock: socket.socket, snapshot: str) -> None:
             )
         except (OSError, RuntimeError, ValueError) as error:
             connection.send(("error", "evaluation", str(error), None, None))
-
-
-def _answer_job(store: ox.Store, job: QueryJob) -> tuple[QueryForm, bytes]:
-    """Run one job in the worker: the answer's form and its serialisation."""
-    options = dataset_options(job.sparql, job.dataset)
-    result = store.query(job.sparql, base_iri=job.base_iri, **options)  # type: ignore[arg-type]
-    out = CappedBuffer(job.max_bytes)
-    if isinstance(result, ox.QueryTriples):
-        graph_format = RDF_FORMATS[job.graph_format]
-        out.serialize(lambda sink: result.serialize(sink, graph_format))
-        return QueryForm.GRAPH, out.getvalue()
-    select_format = RESULT_FORMATS[job.select_format]
-    out.serialize(lambda sink: result.serialize(sink, select_format))
-    form = QueryForm.ASK if isinstance(result, ox.QueryBoolean) else QueryForm.SELECT
-    return form, out.getvalue()
 
 
 def _apply(store: ox.Store, write: tuple[object, ...]) -> None:
