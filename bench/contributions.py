@@ -31,7 +31,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
 
@@ -257,25 +257,31 @@ class Runs:
     refused: list[float]
     sizes: dict[str, int]
     failures: list[str]
+    # CPU time of the process (all its threads) in the same spans: less sensitive than the wall
+    # time to other work on a shared machine.
+    accepted_cpu: list[float] = field(default_factory=list)
+    refused_cpu: list[float] = field(default_factory=list)
 
 
 def timed_runs(service: ContributionService, found: list[URIRef], args: argparse.Namespace) -> Runs:
     runs = Runs([], [], {}, [])
     for run in range(args.repeat):
         good, _ = contribution(f"good{run}", found, triples=args.triples)
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         result = service.submit(good, Metadata(source="bench"), "bench")
         runs.accepted.append(time.perf_counter() - start)
+        runs.accepted_cpu.append(time.process_time() - cpu)
         runs.sizes["good_triples"] = len(good)
         runs.sizes["good_context_triples"] = result.report.context_triples
         bad, planted = contribution(
             f"bad{run}", found, triples=args.triples, violations=args.violations
         )
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         try:
             service.submit(bad, Metadata(source="bench"), "bench")
         except ContributionRejectedError as error:
             runs.refused.append(time.perf_counter() - start)
+            runs.refused_cpu.append(time.process_time() - cpu)
             blocking = error.report.blocking
             missing = [
                 p
@@ -318,7 +324,12 @@ def main(argv: list[str] | None = None) -> int:
         if not args.skip_whole:
             # The timed runs are written first, in case the whole graph takes very long.
             partial = Runs(
-                list(runs.accepted), list(runs.refused), dict(runs.sizes), list(runs.failures)
+                list(runs.accepted),
+                list(runs.refused),
+                dict(runs.sizes),
+                list(runs.failures),
+                list(runs.accepted_cpu),
+                list(runs.refused_cpu),
             )
             write_results(args, now, facts, partial, {"running": True})
             log("pySHACL over the whole graph (reading it into rdflib first)")
@@ -356,6 +367,8 @@ def write_results(
         "sizes": runs.sizes,
         "accepted": summary(runs.accepted),
         "refused": summary(runs.refused) if runs.refused else None,
+        "accepted_cpu": summary(runs.accepted_cpu),
+        "refused_cpu": summary(runs.refused_cpu) if runs.refused_cpu else None,
         "whole_graph_pyshacl": whole or None,
         "target_s": TARGET_SECONDS,
         "failures": runs.failures,
@@ -437,8 +450,24 @@ def render(results: dict[str, object]) -> str:
     ]
     if isinstance(refused, dict):
         lines.append(_row("refused, every violation reported", refused))
+    for name, key in (("validated and committed", "accepted"), ("refused", "refused")):
+        cpu = results.get(f"{key}_cpu")
+        if isinstance(cpu, dict) and cpu.get("runs_s"):
+            lines.append(_row(f"{name}: CPU time of the process", cpu))
     lines += _whole_lines(whole)
+    loads = [
+        f"{label} {store[key]:.2f}"
+        for label, key in (
+            ("before the timed runs", "load_average_before_runs"),
+            ("after them", "load_average_after_runs"),
+            ("after the whole graph", "load_average_after_whole"),
+        )
+        if key in store
+    ]
     lines.append("")
+    if loads:
+        lines.append(f"Load average (1 min) on the machine: {', '.join(loads)}.")
+        lines.append("")
     lines.append(
         f"Target: {results['target_s']} s (median). Failures: {results['failures'] or 'none'}."
     )
