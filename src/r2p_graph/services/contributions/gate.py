@@ -43,20 +43,20 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 
-import pyshacl
 from rdflib import Graph
 from rdflib.namespace import RDFS
 from rdflib.term import BNode, Literal, Node, URIRef
 
 from r2p_graph.ontology.namespaces import R2P
-from r2p_graph.services.contributions.prepared import PreparedQueryGraph
 from r2p_graph.services.contributions.reach import ShapeReach
+from r2p_graph.services.prepared_queries import PreparedQueryGraph
 from r2p_graph.services.validation import (
     Severity,
     ValidationReport,
     ValidationResult,
     read_report,
     shapes_graph,
+    shapes_report,
 )
 from r2p_graph.store.repository import Node as Term
 from r2p_graph.store.repository import Quad, Repository
@@ -265,10 +265,7 @@ def _validate(
     # still fail their sh:datatype, with the same messages, and compare.
     if any(isinstance(o, Literal) and o.ill_typed for o in working.objects()):
         working = _ill_typed_as_strings(working)
-    _, results_graph, _ = pyshacl.validate(
-        working, shacl_graph=shapes_graph(), advanced=True, allow_warnings=True, inplace=True
-    )
-    assert isinstance(results_graph, Graph)
+    results_graph = shapes_report(working)
     report = read_report(results_graph, keep=set(focus) | set(values))
     kept = [r for r in report.results if _covered(r, focus, values, nested)]
     return ValidationReport(kept), results_graph

@@ -1,10 +1,12 @@
 """An rdflib graph that parses each SPARQL query once per process, for pySHACL.
 
-pySHACL runs the SPARQL-based constraints of the shapes (``sh:sparql``) as query strings on the
-data graph, and rdflib parses a query string every time it is asked, which cost about 40 % of
-validating a contribution of a thousand triples. Given a :class:`PreparedQueryGraph` as data
-graph, the same texts are parsed once and the prepared queries reused with new bindings, which
-is how rdflib's ``prepareQuery`` is meant to be used.
+pySHACL runs each SPARQL-based constraint of the shapes (``sh:sparql``) as query text once per
+focus node, and rdflib parses query text every time it is asked: about 40 % of validating a
+contribution of a thousand triples, and about 90 % of validating a whole graph (110 s of pySHACL
+at 30,000 triples, of which 95 s in the parser, against 11 s with prepared queries). Given a
+:class:`PreparedQueryGraph` as data graph, the same texts are parsed once and the prepared
+queries reused with new bindings, which is how rdflib's ``prepareQuery`` is meant to be used.
+:func:`prepared_view` gives one over the triples of any graph, without copying them.
 
 >>> graph = PreparedQueryGraph()
 >>> _ = graph.add((URIRef("http://e/a"), URIRef("http://e/p"), URIRef("http://e/b")))
@@ -25,7 +27,7 @@ from rdflib.plugins.sparql.sparql import Query
 from rdflib.query import Result
 from rdflib.term import URIRef
 
-__all__ = ["PreparedQueryGraph", "URIRef"]
+__all__ = ["PreparedQueryGraph", "URIRef", "prepared_view"]
 
 _prepared: dict[tuple[str, tuple[tuple[str, str], ...]], Query] = {}
 _MAX_PREPARED = 512
@@ -63,3 +65,20 @@ class PreparedQueryGraph(Graph):
             use_store_provided,
             **kwargs,
         )
+
+
+def prepared_view(graph: Graph) -> PreparedQueryGraph:
+    """``graph`` itself if it is a :class:`PreparedQueryGraph`, else one over the same store
+    and identifier: the same triples, not a copy (what is added to one is in the other).
+
+    >>> plain = Graph()
+    >>> view = prepared_view(plain)
+    >>> _ = view.add((URIRef("http://e/a"), URIRef("http://e/p"), URIRef("http://e/b")))
+    >>> len(plain), prepared_view(view) is view
+    (1, True)
+    """
+    if isinstance(graph, PreparedQueryGraph):
+        return graph
+    return PreparedQueryGraph(
+        store=graph.store, identifier=graph.identifier, namespace_manager=graph.namespace_manager
+    )
