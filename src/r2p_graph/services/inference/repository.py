@@ -77,6 +77,7 @@ from r2p_graph.store.write_clock import WriteClock
 
 log = logging.getLogger(__name__)
 
+_CHECKED_LOAD_BYTES = 16 << 20
 _GRAPH_PREDICATES = "SELECT DISTINCT ?p ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
 
 
@@ -191,9 +192,15 @@ class InferringRepository(Repository):
         graph: str | None = None,
         progress: Progress | None = None,
     ) -> int:
-        """As :meth:`Repository.bulk_load`, then every inference derived again. A bulk load is
-        too large to check before it is written; run ``r2p-graph reason --check --with-data``
-        on what it loaded."""
+        """As :meth:`Repository.bulk_load`. A file up to 16 MiB is loaded as by :meth:`load`:
+        checked first, then only the inferences resting on it derived. A larger one is too large
+        to check before it is written (run ``r2p-graph reason --check --with-data`` on what it
+        loaded), and every inference is derived again after it."""
+        if path.is_file() and path.stat().st_size <= _CHECKED_LOAD_BYTES:
+            added = self.load(path, fmt, graph=graph)
+            if progress is not None:
+                progress(path.stat().st_size)
+            return added
         with self._lock:
             self._writing()
             added = self.inner.bulk_load(path, fmt, graph=graph, progress=progress)
