@@ -42,6 +42,7 @@ log = logging.getLogger(__name__)
 
 _ACCESS_RECORDS = f"SELECT ?g ?t WHERE {{ GRAPH <{ACCESS_GRAPH}> {{ ?g <{VISIBILITY}> ?t }} }}"
 _DEFAULT_GRAPH_HOLDS = "ASK { ?s ?p ?o }"
+_NAMED_GRAPHS = "SELECT DISTINCT ?g WHERE { GRAPH ?g {} }"
 _BATCH = 20_000
 _FOCUS_LIMIT = 5_000
 """Beyond this many subjects a derivation runs in full: one query over the store is then
@@ -193,7 +194,11 @@ class Materialiser:
         tiers: dict[str | None, Visibility] = {
             str(g): Visibility.of_iri(str(t)) for g, t in records.rows() if g is not None
         }
-        graphs: list[str | None] = [g for g in repo.named_graphs() if g not in NOT_READ]
+        # Listing the graphs from the graph index: named_graphs() counts every quad.
+        listed = repo.query(_NAMED_GRAPHS, dataset=QueryDataset())
+        assert isinstance(listed, SelectResult)
+        names = sorted(str(row[0]) for row in listed.rows() if row[0] is not None)
+        graphs: list[str | None] = [g for g in names if g not in NOT_READ]
         holds_default = repo.query(
             _DEFAULT_GRAPH_HOLDS, dataset=QueryDataset(default_graphs=[None])
         )
