@@ -60,9 +60,14 @@ def create_app(settings: Settings, *, repository: Repository | None = None) -> F
         if settings.reasoning:
             repo = InferringRepository(repo)
         try:
-            if not settings.empty and not repo.named_graphs():
+            fresh = not repo.named_graphs()
+            if not settings.empty and fresh:
                 for source in load_bundled(repo):
                     log.info("loaded %s into <%s>", source.path.name, source.graph)
+            if isinstance(repo, InferringRepository) and not fresh:
+                # Before answering: inferred graphs missing or stale (data loaded by other
+                # means) are derived again; the time it took is logged.
+                repo.ensure_inferred()
             app.state.repository = repo
             yield
         finally:

@@ -19,6 +19,7 @@ from r2p_graph.errors import (
     StoreError,
     UnknownFormatError,
 )
+from r2p_graph.services.inference import InconsistentDataError
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -47,6 +48,7 @@ _STATUS: tuple[tuple[type[R2PError], int, str], ...] = (
     (UnknownFormatError, 400, "Unknown format"),
     (BodyTooLargeError, 413, "Content Too Large"),
     (NotFoundError, 404, "Not Found"),
+    (InconsistentDataError, 409, "Conflict with the ontology"),
     (MissingInputError, 404, "Not Found"),
     (InputError, 400, "Bad Request"),
     (QueryEvaluationError, 400, "Query could not be evaluated"),

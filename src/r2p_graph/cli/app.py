@@ -84,7 +84,14 @@ def _reports_errors(command: Callable[P, None]) -> Callable[P, None]:
 def _repository(data_dir: Path | None) -> Iterator[Repository]:
     settings = Settings()
     with open_repository(data_dir or settings.data_dir) as repo:
-        yield InferringRepository(repo) if settings.reasoning else repo
+        if not settings.reasoning:
+            yield repo
+            return
+        reasoner = InferringRepository(repo)
+        try:
+            yield reasoner
+        finally:
+            reasoner.close()  # records the fingerprint of the data it wrote
 
 
 @app.command()
@@ -307,6 +314,7 @@ def reason(
         with _repository(data_dir) as repo:
             reasoner = repo if isinstance(repo, InferringRepository) else InferringRepository(repo)
             change = reasoner.refresh(None)
+            reasoner.record_state()
         err.print(
             f"inferred graphs: {change.total_added} triples added, {change.total_removed} "
             f"removed, in {change.seconds:.1f} s"

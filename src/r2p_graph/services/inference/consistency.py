@@ -53,9 +53,9 @@ class ConsistencyCheck:
     def _classes_of(self, prop: str, axioms: dict[str, set[str]]) -> set[str]:
         return {c for sup in self.rules.super_properties(prop) for c in axioms.get(sup, ())}
 
-    def check(self, repo: Repository, quads: Sequence[Quad]) -> None:
-        """``InconsistentDataError`` if writing ``quads`` would put a thing in two disjoint
-        classes. Reads only."""
+    def check(self, repo: Repository, quads: Sequence[Quad], removed: Sequence[Quad] = ()) -> None:
+        """``InconsistentDataError`` if writing ``quads`` (and taking out ``removed`` in the same
+        transaction) would put a thing in two disjoint classes. Reads only."""
         new: dict[str, set[str]] = defaultdict(set)
         named: set[str] = set()  # blank nodes of a new document are new: nothing stored
         for s, p, o, g in quads:
@@ -72,28 +72,50 @@ class ConsistencyCheck:
         things = [t for t, classes in new.items() if classes]
         if not things:
             return
-        existing = self._stored_classes(repo, [t for t in things if t in named])
+        taken_out = {
+            (s.n3(), str(o), None if g is None else str(g))
+            for s, p, o, g in removed
+            if p == RDF.type
+        }
+        existing = self._stored_classes(repo, [t for t in things if t in named], taken_out)
         for thing in things:
-            clashes = self.rules.clashes(new[thing] | existing.get(thing, set()))
+            classes = new[thing] | existing.get(thing, set())
+            clashes = self.rules.clashes(classes)
             if clashes:
                 one, other = clashes[0]
                 raise InconsistentDataError(
-                    f"the write would make {thing} both a <{one}> and a <{other}>, classes "
-                    "the ontology declares disjoint; nothing was written"
+                    f"the write would make {thing} both {self._reason(one, classes)} and "
+                    f"{self._reason(other, classes)}, classes the ontology declares disjoint; "
+                    "nothing was written"
                 )
 
+    def _reason(self, cls: str, classes: set[str]) -> str:
+        """``a <cls>``, and the class it follows from when it is not stated itself."""
+        if cls in classes:
+            return f"a <{cls}>"
+        sources = sorted(c for c in classes if cls in self.rules.superclasses(c))
+        return f"a <{cls}> (as a <{sources[0]}>)" if sources else f"a <{cls}>"
+
     @staticmethod
-    def _stored_classes(repo: Repository, things: Sequence[str]) -> dict[str, set[str]]:
+    def _stored_classes(
+        repo: Repository, things: Sequence[str], taken_out: set[tuple[str, str, str | None]]
+    ) -> dict[str, set[str]]:
+        """The classes asserted for ``things`` in the graphs inference reads, except those
+        ``taken_out`` (thing, class, graph) by the write."""
         found: dict[str, set[str]] = defaultdict(set)
         for start in range(0, len(things), _BATCH):
             values = " ".join(things[start : start + _BATCH])
             result = repo.query(
-                f"SELECT ?x ?c WHERE {{ VALUES ?x {{ {values} }} ?x a ?c }}",
-                dataset=QueryDataset(),
+                f"SELECT ?x ?c ?g WHERE {{ VALUES ?x {{ {values} }} "
+                "{ ?x a ?c } UNION { GRAPH ?g { ?x a ?c } } }",
+                dataset=QueryDataset(default_graphs=[None]),
             )
             assert isinstance(result, SelectResult)
-            for thing, cls in result.rows():
-                if thing is not None and isinstance(cls, URIRef):
+            for thing, cls, graph in result.rows():
+                name = None if graph is None else str(graph)
+                if thing is None or not isinstance(cls, URIRef) or name in NOT_READ:
+                    continue
+                if (thing.n3(), str(cls), name) not in taken_out:
                     found[thing.n3()].add(str(cls))
         return found
 

@@ -42,7 +42,12 @@ log = logging.getLogger(__name__)
 
 _ACCESS_RECORDS = f"SELECT ?g ?t WHERE {{ GRAPH <{ACCESS_GRAPH}> {{ ?g <{VISIBILITY}> ?t }} }}"
 _DEFAULT_GRAPH_HOLDS = "ASK { ?s ?p ?o }"
+_NAMED_GRAPHS = "SELECT DISTINCT ?g WHERE { GRAPH ?g {} }"
 _BATCH = 20_000
+_FOCUS_LIMIT = 5_000
+"""Beyond this many subjects a derivation runs in full: one query over the store is then
+cheaper than a long list of subjects."""
+_SEED_BATCH = 500
 
 
 @dataclass(slots=True)
@@ -52,6 +57,7 @@ class InferenceChange:
     added: dict[str, int] = field(default_factory=dict)
     removed: dict[str, int] = field(default_factory=dict)
     derivations_run: int = 0
+    focused: int = 0
     seconds: float = 0.0
 
     @property
@@ -86,9 +92,20 @@ class Materialiser:
         touched = set(changed)
         return sorted(h for h, reads in self._group_reads.items() if reads & touched)
 
-    def refresh(self, repo: Repository, changed: Iterable[str] | None = None) -> InferenceChange:
+    def refresh(
+        self,
+        repo: Repository,
+        changed: Iterable[str] | None = None,
+        triples: Sequence[Triple] | None = None,
+    ) -> InferenceChange:
         """Bring the inferred graphs up to date after a write that used the ``changed``
         predicates (``None``: unknown, everything is derived again).
+
+        With ``triples``, the write changed (added or removed) exactly those triples: each
+        derivation then runs only for the subjects whose inferences could rest on one of them
+        (those that reach a changed triple along the derivation's path, see
+        :meth:`Derivation.focused`), unless they are too many. Inferences are compared and
+        written for those subjects only.
 
         Writes the difference as one update (or, when nothing is removed, one ``add``), so
         readers see the inferred graphs before or after it. Reads run outside any transaction:
@@ -102,6 +119,10 @@ class Materialiser:
         if not heads:
             return change
         tiers, graphs = self._graphs_by_tier(repo)
+        focus = (
+            {} if touched is None or triples is None else self._focus(repo, heads, triples, graphs)
+        )
+        change.focused = len(focus)
         derived_below: set[Triple] = set()
         removals: list[tuple[str, set[Triple]]] = []
         additions: list[tuple[str, set[Triple]]] = []
@@ -113,10 +134,12 @@ class Materialiser:
             if has_own and readable:
                 for head in heads:
                     for derivation in self._groups[head]:
-                        desired |= _construct(repo, derivation, readable)
+                        desired |= _construct(repo, derivation, readable, focus.get(head))
                         change.derivations_run += 1
                 desired -= derived_below
-            current = self._current(repo, target, heads)
+            current = self._current(repo, target, [h for h in heads if h not in focus], None)
+            for head, subjects in focus.items():
+                current |= self._current(repo, target, [head], subjects)
             derived_below |= desired
             added, removed = desired - current, current - desired
             if added:
@@ -128,13 +151,40 @@ class Materialiser:
         self._write(repo, additions, removals)
         change.seconds = time.perf_counter() - started
         log.info(
-            "inference: %d derivations, +%d -%d triples in %.2f s",
+            "inference: %d derivations (%d focused), +%d -%d triples in %.2f s",
             change.derivations_run,
+            change.focused,
             change.total_added,
             change.total_removed,
             change.seconds,
         )
         return change
+
+    def _focus(
+        self,
+        repo: Repository,
+        heads: Sequence[str],
+        triples: Sequence[Triple],
+        graphs: list[str | None],
+    ) -> dict[str, list[str]]:
+        """For each head that can be derived for some subjects only, those subjects (as
+        N-Triples terms); heads left out are derived in full."""
+        focus: dict[str, list[str]] = {}
+        for head in heads:
+            subjects: set[Node] = set()
+            for derivation in self._groups[head]:
+                seeds = derivation.seeds(triples) if derivation.focusable else None
+                if seeds is None or any(isinstance(n, BNode) for n in seeds if derivation.upstream):
+                    break  # blank nodes read back from a copy need not match the store's
+                if derivation.upstream is None:
+                    subjects |= seeds
+                else:
+                    subjects |= _reaching(repo, derivation.upstream, seeds, graphs)
+                if len(subjects) > _FOCUS_LIMIT:
+                    break
+            else:
+                focus[head] = [n.n3() for n in subjects if isinstance(n, URIRef)]
+        return focus
 
     def _graphs_by_tier(
         self, repo: Repository
@@ -144,7 +194,11 @@ class Materialiser:
         tiers: dict[str | None, Visibility] = {
             str(g): Visibility.of_iri(str(t)) for g, t in records.rows() if g is not None
         }
-        graphs: list[str | None] = [g for g in repo.named_graphs() if g not in NOT_READ]
+        # Listing the graphs from the graph index: named_graphs() counts every quad.
+        listed = repo.query(_NAMED_GRAPHS, dataset=QueryDataset())
+        assert isinstance(listed, SelectResult)
+        names = sorted(str(row[0]) for row in listed.rows() if row[0] is not None)
+        graphs: list[str | None] = [g for g in names if g not in NOT_READ]
         holds_default = repo.query(
             _DEFAULT_GRAPH_HOLDS, dataset=QueryDataset(default_graphs=[None])
         )
@@ -152,10 +206,16 @@ class Materialiser:
             graphs.insert(0, None)
         return tiers, graphs
 
-    def _current(self, repo: Repository, graph: str, heads: Sequence[str]) -> set[Triple]:
+    def _current(
+        self, repo: Repository, graph: str, heads: Sequence[str], subjects: list[str] | None
+    ) -> set[Triple]:
+        if not heads or subjects == []:
+            return set()
         values = " ".join(f"<{h}>" for h in heads)
+        only = "" if subjects is None else f"VALUES ?s {{ {' '.join(subjects)} }} "
         result = repo.query(
-            f"SELECT ?s ?p ?o WHERE {{ VALUES ?p {{ {values} }} GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+            f"SELECT ?s ?p ?o WHERE {{ VALUES ?p {{ {values} }} {only}"
+            f"GRAPH <{graph}> {{ ?s ?p ?o }} }}"
         )
         assert isinstance(result, SelectResult)
         return {(s, p, o) for s, p, o in result.rows() if s and p and o}
@@ -188,14 +248,44 @@ class Materialiser:
         repo.update(" ;\n".join(parts))
 
 
-def _construct(repo: Repository, derivation: Derivation, graphs: list[str | None]) -> set[Triple]:
-    result = repo.query(derivation.sparql, dataset=QueryDataset(default_graphs=graphs))
+def _construct(
+    repo: Repository,
+    derivation: Derivation,
+    graphs: list[str | None],
+    subjects: list[str] | None = None,
+) -> set[Triple]:
+    if subjects == []:
+        return set()
+    sparql = derivation.sparql if subjects is None else derivation.focused(subjects)
+    result = repo.query(sparql, dataset=QueryDataset(default_graphs=graphs))
     assert isinstance(result, GraphResult)
     return {
         (s, p, o)
         for s, p, o in result.triples()
         if not isinstance(s, BNode) and not isinstance(o, BNode)
     }
+
+
+def _reaching(
+    repo: Repository, upstream: str, seeds: set[Node], graphs: list[str | None]
+) -> set[Node]:
+    """The nodes from which ``upstream*`` leads to one of ``seeds`` (the seeds included), at
+    most one more than the focus limit."""
+    # A seed no longer in the data (all its triples just removed) reaches itself all the same.
+    found: set[Node] = {n for n in seeds if isinstance(n, URIRef)}
+    named = sorted(n.n3() for n in found)
+    for start in range(0, len(named), _SEED_BATCH):
+        values = " ".join(named[start : start + _SEED_BATCH])
+        result = repo.query(
+            f"SELECT DISTINCT ?s WHERE {{ VALUES ?seed {{ {values} }} ?s {upstream}* ?seed }} "
+            f"LIMIT {_FOCUS_LIMIT + 1}",
+            dataset=QueryDataset(default_graphs=graphs),
+        )
+        assert isinstance(result, SelectResult)
+        found |= {row[0] for row in result.rows() if row[0] is not None}
+        if len(found) > _FOCUS_LIMIT:
+            break
+    return found
 
 
 def _ntriples(triples: Iterable[tuple[Node, Node, Node]]) -> str:

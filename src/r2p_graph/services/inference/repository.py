@@ -8,8 +8,16 @@ in two disjoint classes) and followed by a refresh of the inferred graphs
 (:mod:`~r2p_graph.services.inference.materialise`) that runs only the derivations reading the
 predicates the write touched. Writes and their refreshes are serialised.
 
-A SPARQL update cannot be checked before it runs (what it writes is known only afterwards), so
-it is not refused; its inferences are refreshed like any write's.
+A SPARQL update is checked too: what it will add and remove is worked out first
+(:mod:`~r2p_graph.services.inference.update_effect`), checked, and, once it ran, only the
+inferences resting on the triples it changed are derived again. An update whose effect cannot
+be known before it runs (``LOAD``; an operation reading what an earlier one of the same request
+wrote) is run unchecked and followed by a full derivation.
+
+The fingerprint of the data the inferred graphs derive from
+(:mod:`~r2p_graph.services.inference.state`) is taken away before the first write and recorded
+again on :meth:`InferringRepository.close`; :meth:`InferringRepository.ensure_inferred` derives
+the inferred graphs again when it is missing or does not match the data.
 
 >>> from r2p_graph.store import OxigraphRepository, RdfFormat
 >>> repo = InferringRepository(OxigraphRepository.in_memory())
@@ -30,6 +38,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -37,10 +46,18 @@ from typing import Any, BinaryIO
 
 from rdflib.term import URIRef
 
+from r2p_graph.errors import R2PError
 from r2p_graph.services.inference.consistency import ConsistencyCheck
 from r2p_graph.services.inference.materialise import InferenceChange, Materialiser
 from r2p_graph.services.inference.rules import OntologyRules
-from r2p_graph.services.inference.tiers import ACCESS_GRAPH, INFERRED_GRAPHS
+from r2p_graph.services.inference.state import (
+    fingerprint,
+    forget_fingerprint,
+    record_fingerprint,
+    recorded_fingerprint,
+)
+from r2p_graph.services.inference.tiers import ACCESS_GRAPH
+from r2p_graph.services.inference.update_effect import update_effect
 from r2p_graph.store import RdfFormat, read_triples
 from r2p_graph.store.repository import (
     AskResult,
@@ -54,11 +71,13 @@ from r2p_graph.store.repository import (
     Repository,
     SelectResult,
     StoreStats,
+    Triple,
 )
 from r2p_graph.store.write_clock import WriteClock
 
 log = logging.getLogger(__name__)
 
+_CHECKED_LOAD_BYTES = 16 << 20
 _GRAPH_PREDICATES = "SELECT DISTINCT ?p ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
 
 
@@ -71,6 +90,7 @@ class InferringRepository(Repository):
         self._materialiser: Materialiser | None = None
         self._check: ConsistencyCheck | None = None
         self._lock = threading.RLock()
+        self._dirty = False
         self.last_change = InferenceChange()
 
     def _ready(self) -> tuple[Materialiser, ConsistencyCheck]:
@@ -83,27 +103,64 @@ class InferringRepository(Repository):
             self._check = ConsistencyCheck(rules)
         return self._materialiser, self._check
 
-    def refresh(self, changed: set[str] | None = None) -> InferenceChange:
+    def refresh(
+        self, changed: set[str] | None = None, triples: Sequence[Triple] | None = None
+    ) -> InferenceChange:
         """Bring the inferred graphs up to date after writes that used the ``changed``
-        predicates (``None``: any). Serialised with writes."""
+        predicates (``None``: any) and, when known, changed exactly ``triples`` (see
+        :meth:`Materialiser.refresh`). Serialised with writes."""
         with self._lock:
             materialiser, _ = self._ready()
-            self.last_change = materialiser.refresh(self.inner, changed)
+            self._writing()
+            self.last_change = materialiser.refresh(self.inner, changed, triples)
             return self.last_change
 
-    def ensure_inferred(self) -> None:
-        """Derive the inferred graphs when the store holds data but none (for instance data
-        loaded before reasoning was turned on)."""
-        graphs = set(self.inner.named_graphs())
-        if graphs and not graphs & INFERRED_GRAPHS:
-            log.info("deriving the inferred graphs of a store that has none")
-            self.refresh(None)
+    def ensure_inferred(self) -> InferenceChange | None:
+        """Derive the inferred graphs again, in full, unless the fingerprint recorded with them
+        matches the data (:mod:`~r2p_graph.services.inference.state`); record it afterwards.
+        Returns what the derivation did, or ``None`` when the inferred graphs were current."""
+        with self._lock:
+            started = time.perf_counter()
+            current = fingerprint(self.inner)
+            recorded = recorded_fingerprint(self.inner)
+            if recorded == current:
+                log.info(
+                    "inferred graphs: current (fingerprint checked in %.2f s)",
+                    time.perf_counter() - started,
+                )
+                return None
+            log.info(
+                "inferred graphs: %s; deriving them again",
+                "no fingerprint recorded" if recorded is None else "stale",
+            )
+            change = self.refresh(None)
+            self.record_state()
+            log.info(
+                "inferred graphs derived in %.2f s (+%d -%d triples)",
+                time.perf_counter() - started,
+                change.total_added,
+                change.total_removed,
+            )
+            return change
+
+    def record_state(self) -> None:
+        """Record the fingerprint of the data with the inferred graphs, which must be current
+        (they are after any write through this repository)."""
+        with self._lock:
+            record_fingerprint(self.inner, fingerprint(self.inner))
+            self._dirty = False
+
+    def _writing(self) -> None:
+        # Before the first write: the recorded fingerprint would no longer tell the truth.
+        if not self._dirty:
+            forget_fingerprint(self.inner)
+            self._dirty = True
 
     # -- writes ------------------------------------------------------------------------------
 
-    def _checked(self, quads: Sequence[Quad]) -> None:
+    def _checked(self, quads: Sequence[Quad], removed: Sequence[Quad] = ()) -> None:
         _, check = self._ready()
-        check.check(self.inner, quads)
+        check.check(self.inner, quads, removed)
 
     def load(
         self,
@@ -120,10 +177,11 @@ class InferringRepository(Repository):
             triples = read_triples(data, fmt, source_name=name, base_iri=base_iri)
             target = URIRef(graph) if graph is not None else None
             self._checked([(s, p, o, target) for s, p, o in triples])
+            self._writing()
             added = self.inner.load(
                 data, fmt, graph=graph, base_iri=base_iri, source_name=source_name
             )
-            self.refresh(_changed({str(p) for _, p, _ in triples}, [graph]))
+            self.refresh(_changed({str(p) for _, p, _ in triples}, [graph]), list(triples))
             return added
 
     def bulk_load(
@@ -134,10 +192,17 @@ class InferringRepository(Repository):
         graph: str | None = None,
         progress: Progress | None = None,
     ) -> int:
-        """As :meth:`Repository.bulk_load`, then every inference derived again. A bulk load is
-        too large to check before it is written; run ``r2p-graph reason --check --with-data``
-        on what it loaded."""
+        """As :meth:`Repository.bulk_load`. A file up to 16 MiB is loaded as by :meth:`load`:
+        checked first, then only the inferences resting on it derived. A larger one is too large
+        to check before it is written (run ``r2p-graph reason --check --with-data`` on what it
+        loaded), and every inference is derived again after it."""
+        if path.is_file() and path.stat().st_size <= _CHECKED_LOAD_BYTES:
+            added = self.load(path, fmt, graph=graph)
+            if progress is not None:
+                progress(path.stat().st_size)
+            return added
         with self._lock:
+            self._writing()
             added = self.inner.bulk_load(path, fmt, graph=graph, progress=progress)
             self.refresh(None)
             return added
@@ -146,9 +211,10 @@ class InferringRepository(Repository):
         written = list(quads)
         with self._lock:
             self._checked(written)
+            self._writing()
             added = self.inner.add(written)
             graphs = [None if g is None else str(g) for *_, g in written]
-            self.refresh(_changed({str(q[1]) for q in written}, graphs))
+            self.refresh(_changed({str(q[1]) for q in written}, graphs), _triples(written))
             return added
 
     def change(
@@ -161,22 +227,37 @@ class InferringRepository(Repository):
         """As :meth:`Repository.change`: what it adds is checked first, and the inferences
         that read a predicate it touched are derived again after."""
         with self._lock:
-            self._checked(add)
+            self._checked(add, remove)
             touched = {str(q[1]) for q in (*remove, *add)}
             for graph in drop_graphs:
                 touched |= self._predicates_in(graph)
             graphs = [*drop_graphs, *(None if q[3] is None else str(q[3]) for q in (*remove, *add))]
+            self._writing()
             self.inner.change(drop_graphs=drop_graphs, remove=remove, add=add)
-            self.refresh(_changed(touched, graphs))
+            triples = None if drop_graphs else _triples([*remove, *add])
+            self.refresh(_changed(touched, graphs), triples)
 
     def update(self, sparql: str, *, base_iri: str | None = None) -> None:
+        """As :meth:`Repository.update`, checked first when its effect can be worked out
+        (``InconsistentDataError``, nothing written, when it would put a thing in two disjoint
+        classes); then the inferences resting on what it changed are derived again."""
         with self._lock:
+            effect = update_effect(self.inner, sparql, base_iri=base_iri)
+            if effect is not None:
+                self._checked(effect.added, effect.removed)
+            self._writing()
             self.inner.update(sparql, base_iri=base_iri)
-            self.refresh(None)
+            if effect is None:
+                self.refresh(None)
+                return
+            graphs = [None if q[3] is None else str(q[3]) for q in (*effect.added, *effect.removed)]
+            triples = None if effect.whole_graphs else _triples([*effect.added, *effect.removed])
+            self.refresh(_changed(effect.predicates, graphs), triples)
 
     def drop_graph(self, graph: str) -> None:
         with self._lock:
             before = self._predicates_in(graph)
+            self._writing()
             self.inner.drop_graph(graph)
             self.refresh(_changed(before, [graph]))
 
@@ -195,6 +276,7 @@ class InferringRepository(Repository):
             target = URIRef(graph) if graph is not None else None
             self._checked([(s, p, o, target) for s, p, o in triples])
             before = self._predicates_in(graph) if graph is not None else None
+            self._writing()
             count = self.inner.replace_graph(
                 graph, data, fmt, base_iri=base_iri, source_name=source_name
             )
@@ -260,13 +342,25 @@ class InferringRepository(Repository):
         return self.inner.stats()
 
     def close(self) -> None:
-        self.inner.close()
+        """Record the fingerprint of the data when this repository wrote to it (see
+        :mod:`~r2p_graph.services.inference.state`), then close the inner repository."""
+        with self._lock:
+            if self._dirty and self._materialiser is not None:
+                try:
+                    self.record_state()
+                except R2PError:  # a store that cannot be read any more: derived at next start
+                    log.exception("the fingerprint of the data could not be recorded")
+            self.inner.close()
 
     def __getattr__(self, name: str) -> Any:
         # Backend extras (the mirror's freshness, optimize, path) stay reachable.
         if name == "inner":
             raise AttributeError(name)
         return getattr(self.inner, name)
+
+
+def _triples(quads: Sequence[Quad]) -> list[Triple]:
+    return [(s, p, o) for s, p, o, _ in quads]
 
 
 def _changed(predicates: set[str], graphs: Sequence[str | None]) -> set[str] | None:

@@ -35,6 +35,8 @@ from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS
 from rdflib.term import BNode, URIRef
 
+from r2p_graph.store.repository import Node
+
 TYPE = str(RDF.type)
 
 
@@ -46,7 +48,7 @@ class ChainStep:
     inverse: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Derivation:
     """One query that derives triples: the predicates it reads and its CONSTRUCT text.
 
@@ -58,6 +60,46 @@ class Derivation:
     head: str
     reads: frozenset[str]
     sparql: str
+    subject: str | None = None
+    upstream: str | None = None
+
+    def seeds(self, changed: Iterable[tuple[Node, Node, Node]]) -> set[Node]:
+        """The nodes where a derivation of this rule can pass through one of the ``changed``
+        triples: the subject of a triple the rule walks forwards, the object of one it walks
+        backwards (only predicates it reads count)."""
+        forward, backward = self._directions
+        found: set[Node] = set()
+        for s, p, o in changed:
+            prop = str(p)
+            if prop in forward:
+                found.add(s)
+            if prop in backward:
+                found.add(o)
+        return found
+
+    @cached_property
+    def _directions(self) -> tuple[frozenset[str], frozenset[str]]:
+        if self.upstream is None:
+            return self.reads, frozenset()
+        steps = _PATH_STEP.findall(self.upstream)
+        forward = frozenset(iri for hat, iri in steps if not hat)
+        return forward, frozenset(iri for hat, iri in steps if hat)
+
+    @property
+    def focusable(self) -> bool:
+        """Whether the derivation can be run for some subjects only (:meth:`focused`)."""
+        return self.subject is not None
+
+    def focused(self, subjects: Iterable[str]) -> str:
+        """The query deriving only the triples whose subject is one of ``subjects`` (N-Triples
+        terms). ``upstream``, when set, is a property path from a subject to every node its
+        derivation passes through: a change to a triple touching node ``n`` can change only
+        what is derived for the subjects that reach ``n`` by ``upstream*``. Without it, only
+        for the nodes the changed triples touch themselves."""
+        assert self.subject is not None
+        values = f"VALUES ?{self.subject} {{ {' '.join(subjects)} }} "
+        where = self.sparql.index("WHERE {") + len("WHERE {")
+        return f"{self.sparql[:where]} {values}{self.sparql[where:]}"
 
 
 @dataclass
@@ -249,6 +291,8 @@ class OntologyRules:
                         f"CONSTRUCT {{ ?s <{prop}> ?o }} WHERE {{ ?s {self.path(prop)} ?o "
                         f"FILTER NOT EXISTS {{ ?s <{prop}> ?o }} }}"
                     ),
+                    subject="s",
+                    upstream=_upstream(self.path(prop)),
                 )
             )
         pairs = sorted(
@@ -265,6 +309,7 @@ class OntologyRules:
                         f"CONSTRUCT {{ ?x a ?c }} WHERE {{ VALUES (?d ?c) {{ {values} }} "
                         "?x a ?d FILTER NOT EXISTS { ?x a ?c } }"
                     ),
+                    subject="x",  # a thing's superclasses follow from its own types only
                 )
             )
         if not domain_and_range:
@@ -307,6 +352,31 @@ def _is_class(graph: Graph, node: URIRef) -> bool:
         )
         not in graph
     )
+
+
+def _upstream(path: str) -> str:
+    """One step of ``path`` in the direction it is walked: the alternatives of every property
+    it names, each inverted (``^``) where the path walks it backwards.
+
+    >>> _upstream("(<http://e/a>|^(<http://e/b>/^(<http://e/c>)))+")
+    '(<http://e/a>|<http://e/c>|^<http://e/b>)'
+    """
+    steps: set[str] = set()
+    inverted = [False]
+    for token in _PATH_TOKEN.findall(path):
+        if token == "^(":
+            inverted.append(not inverted[-1])
+        elif token == "(":
+            inverted.append(inverted[-1])
+        elif token == ")":
+            inverted.pop()
+        elif token.startswith("<"):
+            steps.add(f"^{token}" if inverted[-1] else token)
+    return "(" + "|".join(sorted(steps)) + ")"
+
+
+_PATH_STEP = re.compile(r"(\^?)<([^>]+)>")
+_PATH_TOKEN = re.compile(r"\^\(|\(|\)|<[^>]+>")
 
 
 def _one_or_more(parts: list[str]) -> str:

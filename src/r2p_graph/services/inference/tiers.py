@@ -21,6 +21,7 @@ from r2p_graph.services.visibility import Visibility
 
 ACCESS_GRAPH: Final = graph_iri("access")
 CONTRIBUTIONS_GRAPH: Final = graph_iri("contributions")
+STATE_GRAPH: Final = graph_iri("inference-state")
 VISIBILITY: Final = str(R2P.visibility)
 
 
@@ -40,7 +41,9 @@ def inferred_graph(tier: Visibility) -> str:
 
 
 INFERRED_GRAPHS: Final = frozenset(inferred_graph(t) for t in Visibility)
-SYSTEM_GRAPHS: Final = frozenset({ACCESS_GRAPH, CONTRIBUTIONS_GRAPH, graph_iri("shapes")})
+SYSTEM_GRAPHS: Final = frozenset(
+    {ACCESS_GRAPH, CONTRIBUTIONS_GRAPH, STATE_GRAPH, graph_iri("shapes")}
+)
 """Graphs that describe the store rather than the field: inference does not read them (an access
 record's ``r2p:visibility`` would otherwise make a graph a person)."""
 
