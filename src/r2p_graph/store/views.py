@@ -17,8 +17,11 @@ worker's copy) equal to it, write by write, under the writer's serialisation: af
 committed a write, each view receives the same change in one transaction of its own, so that a
 reader of a view sees it before or after the write, never half of it: the quads added to the
 graphs it holds; graphs newly hidden by the write dropped; graphs newly readable copied in from
-the data. A write the views cannot follow exactly (a bulk load, an update that reads the data or
-mints blank nodes) rebuilds them from the data and puts the new stores in place at once.
+the data. After an update that reads the data (``WHERE``, ``ADD``, ``COPY``, ``MOVE``), the graphs
+it names and the default graph — the only ones it can have written, unless it says ``GRAPH ?g``
+— are made equal to the data's in the view, in one transaction. A write the views cannot follow
+so (a bulk load, ``LOAD``, ``GRAPH ?g``, blank nodes to copy) rebuilds them from the data and
+puts the new stores in place at once.
 
 >>> policy = ViewPolicy("http://e/access", "http://e/tier",
 ...                     (("public", frozenset({"http://e/Public"})),))
@@ -50,8 +53,8 @@ from typing import Final
 
 import pyoxigraph as ox
 
-from r2p_graph.store.sparql_clauses import update_shape
-from r2p_graph.store.sparql_text import change_update, mints_terms
+from r2p_graph.store.sparql_clauses import names_its_graphs, update_shape
+from r2p_graph.store.sparql_text import change_update
 
 log = logging.getLogger(__name__)
 
@@ -145,18 +148,28 @@ class ViewSet:
     def update_applied(self, data: ox.Store, sparql: str, base_iri: str | None) -> None:
         """The data ran the SPARQL update ``sparql``: the views run it too when it only writes
         what it says (adding what the records it wrote now hide to what it drops); otherwise
-        they are rebuilt."""
+        they are rebuilt. Blank nodes an ``INSERT DATA`` mints get other labels in a view than
+        in the data, which no reader can tell: a query reads one copy."""
         shape = update_shape(sparql, base_iri=base_iri)
-        if not shape.keywords <= _REPLAYABLE or mints_terms(sparql):
+        replayable = shape.keywords <= _REPLAYABLE
+        if not replayable and (not names_its_graphs(sparql) or "LOAD" in shape.keywords):
             self.rebuild(data)
             return
         before = dict(self._hidden)
         self._read_records(data)
         for name in self.policy.names:
             try:
-                self._replay(
-                    name, data, before[name], sparql=sparql, base_iri=base_iri, named=shape.graphs
-                )
+                if replayable:
+                    self._replay(
+                        name,
+                        data,
+                        before[name],
+                        sparql=sparql,
+                        base_iri=base_iri,
+                        named=shape.graphs,
+                    )
+                else:
+                    self._resync(name, data, before[name], shape.graphs)
             except (OSError, RuntimeError, SyntaxError, TypeError, ValueError):
                 log.info("view %s could not follow an update; rebuilding it", name)
                 self._rebuild_one(name, data, None)
@@ -255,6 +268,28 @@ class ViewSet:
             if not creates:
                 raise
             view.update("\n;\n".join([*creates, update, *after]), base_iri=base_iri)
+
+    def _resync(
+        self, name: str, data: ox.Store, hidden_before: frozenset[str], named: Sequence[str]
+    ) -> None:
+        """After an update that read the data but could write only the graphs it names and the
+        default graph: those graphs made equal to the data's in the view, in one transaction
+        (``TypeError`` when that would have to name blank nodes)."""
+        view = self._stores[name]
+        hidden = self._hidden[name]
+        graphs = list(dict.fromkeys(named))
+        drops = [g for g in graphs if (g in hidden or not _exists(data, g)) and _exists(view, g)]
+        drops += [g for g in hidden - hidden_before if g not in drops and _exists(view, g)]
+        remove: list[ox.Quad] = []
+        add = [q for g in hidden_before - hidden for q in _quads_of(data, g)]
+        for graph in [None, *(g for g in graphs if g not in drops and g not in hidden)]:
+            node = ox.DefaultGraph() if graph is None else ox.NamedNode(graph)
+            held = set(view.quads_for_pattern(None, None, None, node))
+            now = set(data.quads_for_pattern(None, None, None, node))
+            remove += held - now
+            add += now - held
+        if drops or remove or add:
+            view.update(change_update([ox.NamedNode(g) for g in drops], remove, add))
 
     def _rebuild_one(self, name: str, data: ox.Store, snapshot: Path | None) -> None:
         if snapshot is None:
