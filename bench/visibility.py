@@ -8,8 +8,8 @@ benchmark times the join queries of ``bench/queries`` as a curator runs them (th
 and as an anonymous reader does (their view: the store's default graph, the synthetic graph and
 the ``N`` public contributions). With ``--listed``, also as anonymous readers did before views
 were kept: over the whole store with every readable graph listed. Medians of ``--repeat`` runs
-after one warm-up. The memory line is the resident size of this process before and after the
-views (public; public and partners) are built.
+after one warm-up, the ways of running a query timed in turns. The memory line is the resident
+size of this process before and after the views (public; public and partners) are built.
 
     .venv/bin/python bench/visibility.py --scale 2000 --graphs 0 10 100 1000 --listed
 """
@@ -22,7 +22,7 @@ import io
 import statistics
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import partial
 from pathlib import Path
 
@@ -51,6 +51,20 @@ def _median(run: Callable[[], object], repeat: int) -> float:
         run()
         times.append(time.perf_counter() - start)
     return statistics.median(times)
+
+
+def _medians(runs: Sequence[Callable[[], object]], repeat: int) -> list[float]:
+    """The median time of each of ``runs``, timed in turns (one warm-up each first), so that
+    the machine's load drifting during the measurement weighs on all of them alike."""
+    for run in runs:
+        run()
+    times: list[list[float]] = [[] for _ in runs]
+    for _ in range(repeat):
+        for index, run in enumerate(runs):
+            start = time.perf_counter()
+            run()
+            times[index].append(time.perf_counter() - start)
+    return [statistics.median(t) for t in times]
 
 
 def _rss_mib() -> float:
@@ -137,15 +151,16 @@ def main() -> int:
                     graph_format=RdfFormat.TURTLE,
                 )
 
-            whole = _median(partial(over, None), args.repeat) * 1e3
-            viewed = _median(partial(over, view.dataset(query)), args.repeat) * 1e3
+            runs = [partial(over, None), partial(over, view.dataset(query))]
+            if args.listed:
+                runs.append(partial(over, listed_view.dataset(query)))
+            whole, viewed, *listed = (t * 1e3 for t in _medians(runs, args.repeat))
             row = (
                 f"| {count} | {cached:.1f} | {miss:.1f} | {path.stem} | {whole:.1f} "
                 f"| {viewed:.1f} | {viewed / whole:.2f} |"
             )
-            if args.listed:
-                listed = _median(partial(over, listed_view.dataset(query)), args.repeat) * 1e3
-                row += f" {listed:.1f} | {listed / whole:.2f} |"
+            if listed:
+                row += f" {listed[0]:.1f} | {listed[0] / whole:.2f} |"
             print(row)
             sys.stdout.flush()
     repo.close()
