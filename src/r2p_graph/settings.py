@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import (
@@ -109,5 +110,14 @@ class Settings(BaseSettings):
             "Keep the inferences the ontology licenses (subclasses, sub-properties, inverses, "
             "transitive sub-organisation, property chains, memberships) in inferred graphs "
             "updated on every write, and refuse writes that contradict it."
+        ),
+    )
+    visibility_views: list[Literal["public", "partners"]] = Field(
+        default=["public", "partners"],
+        description=(
+            "The clearances whose readers query their own in-memory view of the data (only the "
+            "graphs they may read) instead of a list of graphs, which slows down with many "
+            "graphs. Each view costs memory about the size of the data, in the server and in "
+            "each query worker; a clearance left out is served by listing its graphs."
         ),
     )

@@ -173,6 +173,19 @@ ATTEMPTS: tuple[Attempt, ...] = (
         check="yes",
     ),
     Attempt(
+        "a point lookup of the person (answered in the server process)",
+        "GET",
+        "/sparql",
+        _q("SELECT ?p ?o WHERE { <{P}> ?p ?o }"),
+    ),
+    Attempt(
+        "a point lookup of the value",
+        "GET",
+        "/sparql",
+        _q("ASK { <{P}> ?p '{M}' }"),
+        check="yes",
+    ),
+    Attempt(
         "ASK for the value",
         "GET",
         "/sparql",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -315,3 +316,78 @@ def test_vocabulary_and_thing_pages_read_through_a_listed_view(repo: OxigraphRep
     person = describe(repo, str(PERSON), dataset=public.dataset())
     notes = {str(o) for o in person.graph.objects(PERSON, R2P.note)}
     assert notes == {"open", "default graph"}
+
+
+def _seen_by_each(repo: OxigraphRepository) -> dict[Visibility, set[str]]:
+    """What each clearance reads now, as its readers' queries are answered."""
+    found: dict[Visibility, set[str]] = {}
+    for tier in Visibility:
+        for view in views(repo, tier):
+            found[tier] = _notes(repo, NOTES, view.dataset(NOTES))
+    return found
+
+
+ALL = {"open", "partner", "secret", "default graph", "provenance"}
+
+
+@pytest.mark.parametrize(
+    ("write", "public", "partners"),
+    [
+        (
+            lambda repo: repo.add(visibility_quads(OPEN, Visibility.PARTNERS)),
+            {"default graph"},
+            {"open", "partner", "default graph"},
+        ),
+        (
+            lambda repo: repo.change(
+                remove=visibility_quads(PARTNER, Visibility.PARTNERS),
+                add=visibility_quads(PARTNER, Visibility.PUBLIC),
+            ),
+            {"open", "partner", "default graph"},
+            {"open", "partner", "default graph"},
+        ),
+        (
+            lambda repo: repo.update(
+                f"DELETE DATA {{ GRAPH <{ACCESS_GRAPH}> {{ <{SECRET}> <{R2P.visibility}> "
+                f"<{R2P.Restricted}> }} }} ; INSERT DATA {{ GRAPH <{ACCESS_GRAPH}> {{ "
+                f"<{SECRET}> <{R2P.visibility}> <{R2P.PartnersOnly}> }} }}"
+            ),
+            {"open", "default graph"},
+            {"open", "partner", "secret", "default graph"},
+        ),
+        (
+            lambda repo: repo.update(
+                f"INSERT {{ GRAPH <{ACCESS_GRAPH}> {{ ?g <{R2P.visibility}> "
+                f"<{R2P.Restricted}> }} }} WHERE {{ GRAPH ?g {{ ?s <{R2P.note}> 'open' }} }}"
+            ),
+            {"default graph"},
+            {"partner", "default graph"},
+        ),
+        (
+            lambda repo: repo.drop_graph(ACCESS_GRAPH),
+            {"open", "partner", "secret", "default graph"},
+            {"open", "partner", "secret", "default graph"},
+        ),
+    ],
+    ids=["record-added", "record-changed", "record-replaced-by-update", "record-by-where", "drop"],
+)
+def test_a_write_to_an_access_record_holds_at_once_for_every_clearance(
+    repo: OxigraphRepository,
+    write: Callable[[OxigraphRepository], object],
+    public: set[str],
+    partners: set[str],
+) -> None:
+    before = _seen_by_each(repo)  # the views are kept from the first read on
+    assert before[Visibility.PUBLIC] == {"open", "default graph"}
+    assert repo.views is not None
+    write(repo)
+    after = _seen_by_each(repo)
+    assert after == {
+        Visibility.PUBLIC: public,
+        Visibility.PARTNERS: partners,
+        Visibility.RESTRICTED: ALL,
+    }
+    # Each read went through its clearance's view, not a list of graphs.
+    for tier in (Visibility.PUBLIC, Visibility.PARTNERS):
+        dataset = readable_graphs(repo, tier).dataset(NOTES)
+        assert dataset == QueryDataset(view=tier.value)

@@ -37,6 +37,7 @@ from r2p_graph.api.routes.linked_data import router as linked_data_router
 from r2p_graph.services.bundled import load_bundled
 from r2p_graph.services.inference import InferringRepository
 from r2p_graph.services.tokens import TokenRegistry
+from r2p_graph.services.visibility import access_views
 from r2p_graph.settings import Settings
 from r2p_graph.store import Repository, open_repository
 
@@ -56,6 +57,7 @@ def create_app(settings: Settings, *, repository: Repository | None = None) -> F
             read_from_memory=settings.read_from_memory,
             query_workers=settings.query_workers,
             query_deadline=settings.query_timeout,
+            views=access_views(settings.visibility_views),
         )
         if settings.reasoning:
             repo = InferringRepository(repo)

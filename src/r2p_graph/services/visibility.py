@@ -27,11 +27,14 @@ clearance and recomputed after any write (the repository's
 :class:`~r2p_graph.store.write_clock.WriteClock`).
 
 While no graph is hidden from a clearance, its queries run over the whole store as before (the
-fastest path). A read is done again over a fresh list of readable graphs when a write that came
-in while it ran hid something it could have read (:func:`views`), so that a graph made
-restricted by that write is never read past it. Listing graphs has a cost: Oxigraph looks up
-each listed graph separately, so a query over many readable graphs is slower than one over the
-whole store.
+fastest path). Once graphs are hidden, they run over the clearance's *view*
+(:data:`ACCESS_VIEWS`, :mod:`r2p_graph.store.views`): a copy of the data beside the store that
+holds only the graphs the clearance may read, changed in the same write as the store, so that
+its queries need no list of graphs (Oxigraph looks up each listed graph separately, which makes
+a query over a thousand listed graphs tens of times slower than one over the whole store). A
+backend that keeps no views gets the list. A read is done again when a write that came in while
+it ran hid something it could have read (:func:`views`), so that a graph made restricted by
+that write is never read past it.
 
 >>> from rdflib import URIRef
 >>> from r2p_graph.store import OxigraphRepository
@@ -69,6 +72,7 @@ from r2p_graph.services.tokens import Principal, Role
 from r2p_graph.store import QueryDataset, Repository, SelectResult
 from r2p_graph.store.repository import Quad
 from r2p_graph.store.sparql_clauses import UnreadableClauseError, dataset_clause
+from r2p_graph.store.views import ViewPolicy
 
 ACCESS_GRAPH: Final = GRAPH_BASE + "access"
 """The system graph holding one ``<G> r2p:visibility <tier>`` record per non-public graph."""
@@ -150,6 +154,31 @@ _IRIS: Final = {
 }
 
 
+def access_views(clearances: Iterable[str] = ("public", "partners")) -> ViewPolicy:
+    """The views of the data kept for the given clearances below full access: a store per
+    clearance holding the graphs it may read (the same rule as :func:`readable_graphs`: no
+    record, or only records of tiers it may read; never the system graphs).
+
+    >>> access_views(["public"]).names
+    ('public',)
+    """
+    kept = [Visibility.named(name) for name in clearances]
+    return ViewPolicy(
+        access_graph=ACCESS_GRAPH,
+        predicate=str(R2P.visibility),
+        views=tuple(
+            (clearance.value, frozenset(str(_IRIS[t]) for t in _ORDER if clearance.permits(t)))
+            for clearance in (Visibility.PUBLIC, Visibility.PARTNERS)
+            if clearance in kept
+        ),
+        always_hidden=frozenset(SYSTEM_GRAPHS),
+    )
+
+
+ACCESS_VIEWS: Final = access_views()
+"""The views kept by default: one for public readers, one for partners."""
+
+
 def visibility_quads(graph: str, tier: Visibility) -> list[Quad]:
     """The access record giving ``graph`` the visibility ``tier``, to be written in the same
     transaction (the same ``Repository.add`` call) as the graph's own triples.
@@ -186,13 +215,15 @@ class ReadableGraphs:
     ``graphs`` is ``None`` when nothing is hidden from the clearance: then its readers query
     the whole store. Otherwise ``graphs`` lists every readable named graph (a graph created
     after it was computed is not in it, so the list can be out of date only on the safe side)
-    and ``hidden`` the graphs it may not read. The store's default graph is always readable.
+    and ``hidden`` the graphs it may not read; with ``view``, the repository keeps the
+    clearance's view and queries run over it. The store's default graph is always readable.
     """
 
     clearance: Visibility
     graphs: frozenset[str] | None
     stamp: int | None = None
     hidden: frozenset[str] = frozenset()
+    view: bool = False
 
     @property
     def everything(self) -> bool:
@@ -213,23 +244,30 @@ class ReadableGraphs:
         ``default-graph-uri`` / ``named-graph-uri``) or else the query's own ``FROM`` /
         ``FROM NAMED`` (relative IRIs resolved against ``base_iri``) ask for, narrowed to the
         readable graphs; the union of every readable graph when neither asks. ``None`` (the
-        store's default dataset) when everything is readable and nothing was requested.
+        store's default dataset) when everything is readable and nothing was requested. With
+        a view, the dataset runs over it, and the union of the readable graphs is the view's.
 
         >>> readable = ReadableGraphs(Visibility.PUBLIC, frozenset({"http://e/a"}))
         >>> readable.dataset("SELECT * FROM <http://e/a> FROM <http://e/b> { ?s ?p ?o }")
-        QueryDataset(default_graphs=('http://e/a',), named_graphs=())
+        QueryDataset(default_graphs=('http://e/a',), named_graphs=(), view=None)
         >>> readable.dataset("SELECT * { GRAPH ?g { ?s ?p ?o } }")
-        QueryDataset(default_graphs=(None, 'http://e/a'), named_graphs=('http://e/a',))
+        QueryDataset(default_graphs=(None, 'http://e/a'), named_graphs=('http://e/a',), view=None)
+        >>> viewed = ReadableGraphs(Visibility.PUBLIC, frozenset({"http://e/a"}), view=True)
+        >>> viewed.dataset("SELECT * { GRAPH ?g { ?s ?p ?o } }")
+        QueryDataset(default_graphs=None, named_graphs=None, view='public')
         """
         if self.graphs is None:
             return requested
         readable = tuple(sorted(self.graphs))
+        view = self.clearance.value if self.view else None
         if requested is None:
             try:
                 clause = dataset_clause(sparql, base_iri=base_iri)
             except UnreadableClauseError:
                 clause = None  # not a query the engine will parse either: it reports the error
             if clause is None:
+                if view is not None:
+                    return QueryDataset(view=view)
                 return QueryDataset(default_graphs=(None, *readable), named_graphs=readable)
             requested = QueryDataset(clause.default_graphs, clause.named_graphs)
         defaults: Sequence[str | None] = (
@@ -239,21 +277,23 @@ class ReadableGraphs:
         return QueryDataset(
             default_graphs=tuple(g for g in defaults if self.can_read(g)),
             named_graphs=tuple(g for g in named if self.can_read(g)),
+            view=view,
         )
 
     def outdated_by(self, repo: Repository) -> ReadableGraphs | None:
         """After a read through this view: ``None`` if that read is certain to have read
         nothing hidden, else the view to read again through. Only a write that began since
         this view was computed can have hidden something it read: a graph it could read that
-        is now hidden, or — for a whole-store view — anything now hidden."""
+        is now hidden, or — for a whole-store view — anything now hidden. (A read through the
+        clearance's view of the data reads one state of it, which held no graph hidden then: a
+        graph created and hidden while it ran was read, if at all, as the state between.)"""
         if self.clearance is Visibility.RESTRICTED:
             return None
         if repo.write_clock.unchanged_since(self.stamp):
             return None
         fresh = readable_graphs(repo, self.clearance, explicit=True)
-        if self.graphs is None:
-            return fresh if fresh.hidden else None
-        return fresh if fresh.hidden & self.graphs else None
+        again = fresh.hidden if self.graphs is None else fresh.hidden & self.graphs
+        return _through_view(repo, fresh) if again else None
 
 
 class _Cache:
@@ -296,11 +336,33 @@ def readable_graphs(
     # The whole store may be read only if that was true of one settled state of the data.
     settled = clock.unchanged_since(stamp)
     whole = everything and settled and not explicit
-    entry = ReadableGraphs(clearance, None if whole else readable, stamp, hidden)
+    if not whole and not explicit and repo.views is None and repo.keep_views(ACCESS_VIEWS):
+        # Keeping views is a write of its own: computed again, this is cached.
+        return readable_graphs(repo, clearance)
+    view = not whole and not explicit and _keeps_view(repo, clearance)
+    entry = ReadableGraphs(clearance, None if whole else readable, stamp, hidden, view)
     if settled and (whole or not everything):
         with cache.lock:
             cache.entries[clearance] = entry
     return entry
+
+
+def _keeps_view(repo: Repository, clearance: Visibility) -> bool:
+    """Whether ``repo`` keeps the view of ``clearance``; a repository that keeps no views yet
+    is asked to keep :data:`ACCESS_VIEWS` (the service asks when it opens the store)."""
+    policy = repo.views
+    if policy is None and repo.keep_views(ACCESS_VIEWS):
+        policy = repo.views
+    return policy is not None and clearance.value in policy.names
+
+
+def _through_view(repo: Repository, readable: ReadableGraphs) -> ReadableGraphs:
+    """``readable`` read through its clearance's view when the repository keeps one."""
+    if readable.graphs is None or readable.view or not _keeps_view(repo, readable.clearance):
+        return readable
+    return ReadableGraphs(
+        readable.clearance, readable.graphs, readable.stamp, readable.hidden, view=True
+    )
 
 
 def views(repo: Repository, clearance: Visibility) -> Iterator[ReadableGraphs]:

@@ -113,13 +113,14 @@ def dataset_stats(repo: Repository, dataset: QueryDataset | None) -> StoreStats:
     """
     if dataset is None:
         return repo.stats()
-    named = QueryDataset(default_graphs=(), named_graphs=dataset.named_graphs)
+    # A view (the reader's graphs only) stays the view whatever part of it is counted.
+    named = QueryDataset(default_graphs=(), named_graphs=dataset.named_graphs, view=dataset.view)
     graphs = [
         GraphCount(str(graph), int(str(count)))
         for graph, count in select_rows(repo, _GRAPH_SIZES, dataset=named)
         if graph is not None and count is not None
     ]
-    own_default = QueryDataset(default_graphs=(None,), named_graphs=())
+    own_default = QueryDataset(default_graphs=(None,), named_graphs=(), view=dataset.view)
     if dataset.default_graphs is None or None in dataset.default_graphs:
         for (count,) in select_rows(repo, _TRIPLES, dataset=own_default):
             if count is not None and int(str(count)):

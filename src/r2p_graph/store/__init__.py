@@ -19,6 +19,7 @@ from r2p_graph.store.repository import (
     SelectResult,
     StoreStats,
 )
+from r2p_graph.store.views import ViewPolicy
 
 __all__ = [
     "AskResult",
@@ -43,15 +44,17 @@ def open_repository(
     read_from_memory: bool = False,
     query_workers: int = 0,
     query_deadline: float = 30.0,
+    views: ViewPolicy | None = None,
 ) -> Repository:
     """The embedded on-disk repository in ``data_dir`` (reads answered from a memory mirror when
-    ``read_from_memory``; answers under a deadline in ``query_workers`` processes), or an
-    in-memory one for ``None``."""
+    ``read_from_memory``; answers under a deadline in ``query_workers`` processes; the given
+    ``views`` of the data kept beside it), or an in-memory one for ``None``."""
     if data_dir is None:
-        return OxigraphRepository.in_memory()
+        return OxigraphRepository.in_memory(views=views)
     return OxigraphRepository.open(
         data_dir,
         read_from_memory=read_from_memory,
         query_workers=query_workers,
         query_deadline=query_deadline,
+        views=views,
     )

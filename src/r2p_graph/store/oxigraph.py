@@ -74,6 +74,7 @@ from r2p_graph.store.terms import (
     to_oxigraph,
     to_rdflib,
 )
+from r2p_graph.store.views import ViewPolicy, ViewSet
 from r2p_graph.store.write_clock import WriteClock
 
 log = logging.getLogger(__name__)
@@ -108,17 +109,23 @@ class OxigraphRepository(Repository):
         read_from_memory: bool = False,
         query_workers: int = 0,
         query_deadline: float = 30.0,
+        views: ViewPolicy | None = None,
     ) -> None:
         self._store = store
         self.path = path
         self._write_lock = threading.RLock()
         self._clock = WriteClock()
         self._pinned = threading.local()
+        self._views = ViewSet(views, store) if views is not None else None
         mirror = MemoryMirror(store) if read_from_memory and path is not None else None
         pool = None
         if query_workers > 0:
             pool = QueryPool(
-                self._snapshot_to, self._write_lock, workers=query_workers, deadline=query_deadline
+                self._snapshot_to,
+                self._write_lock,
+                workers=query_workers,
+                deadline=query_deadline,
+                views=views,
             )
             pool.start(wait=120)
         self._replicas = Replicas(mirror, pool)
@@ -131,13 +138,15 @@ class OxigraphRepository(Repository):
         read_from_memory: bool = False,
         query_workers: int = 0,
         query_deadline: float = 30.0,
+        views: ViewPolicy | None = None,
     ) -> OxigraphRepository:
         """Open (creating if needed) the on-disk store in directory ``path``.
 
         With ``read_from_memory``, queries are answered from an in-memory copy built in the
         background (see :mod:`r2p_graph.store.mirror`). With ``query_workers``, :meth:`answer`
         runs queries in that many worker processes under ``query_deadline`` seconds (see
-        :mod:`r2p_graph.store.query_pool`). ``StoreError`` when another process holds the
+        :mod:`r2p_graph.store.query_pool`). With ``views``, the views of the data it defines are
+        kept beside it (see :meth:`keep_views`). ``StoreError`` when another process holds the
         directory or it cannot be created."""
         try:
             path.mkdir(parents=True, exist_ok=True)
@@ -155,12 +164,41 @@ class OxigraphRepository(Repository):
             read_from_memory=read_from_memory,
             query_workers=query_workers,
             query_deadline=query_deadline,
+            views=views,
         )
 
     @classmethod
-    def in_memory(cls) -> OxigraphRepository:
-        """A new, empty store that lives in memory only."""
-        return cls(ox.Store(), None)
+    def in_memory(cls, *, views: ViewPolicy | None = None) -> OxigraphRepository:
+        """A new, empty store that lives in memory only (with the given views, if any)."""
+        return cls(ox.Store(), None, views=views)
+
+    @property
+    def views(self) -> ViewPolicy | None:
+        """The views kept beside the data, or ``None``."""
+        return None if self._views is None else self._views.policy
+
+    def keep_views(self, policy: ViewPolicy) -> bool:
+        """As :meth:`Repository.keep_views`: each view is an in-memory store holding the
+        quads of the graphs it admits (:mod:`r2p_graph.store.views`), built now from the data
+        and then changed in every write, under the write lock, before the write ends; query
+        workers are started afresh to hold them too. Keeping views already kept is a no-op;
+        other views replace them.
+
+        >>> from r2p_graph.store.views import ViewPolicy
+        >>> repo = OxigraphRepository.in_memory()
+        >>> repo.keep_views(ViewPolicy("http://e/access", "http://e/tier", (("all", frozenset()),)))
+        True
+        >>> repo.views.names
+        ('all',)
+        """
+        with self._write_lock, self._clock.writing():
+            if self._views is not None and self._views.policy == policy:
+                return True
+            self._views = ViewSet(policy, self._store)
+            pool = self._replicas.pool
+            if pool is not None:
+                pool.keep_views(policy)
+            return True
 
     @property
     def write_clock(self) -> WriteClock:
@@ -184,6 +222,15 @@ class OxigraphRepository(Repository):
         mirror = self._replicas.reader()
         return mirror if mirror is not None else self._store
 
+    def _view_reader(self, name: str) -> ox.Store:
+        """The store of view ``name`` (the one pinned for this thread, if any)."""
+        pinned: dict[str, ox.Store] | None = getattr(self._pinned, "views", None)
+        if pinned is not None and name in pinned:
+            return pinned[name]
+        if self._views is None or name not in self._views.policy.names:
+            raise StoreError(f"this repository keeps no view called {name!r}")
+        return self._views.reader(name)
+
     @contextmanager
     def consistent_reads(self) -> Iterator[None]:
         """As :meth:`Repository.consistent_reads`: the copy read at the start (the mirror or
@@ -193,10 +240,12 @@ class OxigraphRepository(Repository):
             yield
             return
         self._pinned.store = self._reader()
+        self._pinned.views = self._views.readers() if self._views is not None else None
         try:
             yield
         finally:
             self._pinned.store = None
+            self._pinned.views = None
 
     # -- writing ---------------------------------------------------------------------------
 
@@ -219,6 +268,8 @@ class OxigraphRepository(Repository):
             # before and after would cost the size of the graphs written to.
             added = len({q for q in quads if q not in self._store})
             self._store.extend(quads)
+            if self._views is not None:
+                self._views.quads_added(self._store, quads)
             self._replicas.quads_added(quads)
             return added
 
@@ -274,6 +325,8 @@ class OxigraphRepository(Repository):
             finally:
                 if journal is not None:
                     journal.end()
+            if self._views is not None:
+                self._views.rebuild(self._store)
             self._replicas.file_loaded(
                 lambda store, *args: bulk_load(store, *args, workers=1), path, fmt, to_graph
             )
@@ -314,6 +367,8 @@ class OxigraphRepository(Repository):
         on an empty graph instead of failing."""
         with self._write_lock, self._clock.writing():
             created = self._update_creating_graphs(sparql, base_iri)
+            if self._views is not None:
+                self._views.update_applied(self._store, sparql, base_iri)
             if mints_terms(sparql):
                 self._replicas.changed()
                 return
@@ -372,6 +427,8 @@ class OxigraphRepository(Repository):
     def drop_graph(self, graph: str) -> None:
         with self._write_lock, self._clock.writing():
             self._store.remove_graph(ox.NamedNode(graph))
+            if self._views is not None:
+                self._views.graph_dropped(self._store, graph)
             self._replicas.graph_dropped(graph)
 
     def replace_graph(
@@ -408,8 +465,10 @@ class OxigraphRepository(Repository):
             options["substitutions"] = {
                 ox.Variable(name): to_oxigraph(value) for name, value in bindings.items()
             }
+        view = None if dataset is None else dataset.view
+        store = self._reader() if view is None else self._view_reader(view)
         try:
-            result = self._reader().query(sparql, base_iri=base_iri, **options)  # type: ignore[arg-type]
+            result = store.query(sparql, base_iri=base_iri, **options)  # type: ignore[arg-type]
         except SyntaxError as error:
             raise sparql_syntax_error(error, "query") from error
         except (OSError, RuntimeError, ValueError) as error:
@@ -442,7 +501,9 @@ class OxigraphRepository(Repository):
         pattern = lookup_pattern(job.sparql)
         if pattern is None:
             return None
-        store = self._reader()
+        view = job.dataset.view
+        # The reader's own copy: the view their clearance is given, as a worker would read.
+        store = self._reader() if view is None else self._view_reader(view)
         if not pattern.matches_at_most(store):
             return None
         return answer_job_here(store, job)

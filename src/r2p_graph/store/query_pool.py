@@ -9,7 +9,9 @@ The server awaits answers on its event loop (:meth:`QueryPool.run_async`): the w
 wakes the loop when the answer arrives, so a request costs no thread hand-over
 (:mod:`r2p_graph.store.channel`).
 Writes that cannot be replayed exactly (bulk loads, updates that mint terms) retire every worker;
-new ones start from a new snapshot.
+new ones start from a new snapshot. When the repository keeps views of the data for readers who
+may not read every graph (:mod:`r2p_graph.store.views`), each worker keeps them too, beside its
+copy, and changes them in the same replayed write.
 
 Workers are started with the ``spawn`` method: clean processes, nothing inherited from a server
 with many threads.
@@ -45,6 +47,7 @@ from r2p_graph.store.channel import Channel
 from r2p_graph.store.evaluation import evaluate_job
 from r2p_graph.store.parsing import sparql_syntax_error
 from r2p_graph.store.repository import QueryForm, QueryJob
+from r2p_graph.store.views import ViewPolicy, ViewSet
 
 log = logging.getLogger(__name__)
 
@@ -62,10 +65,18 @@ Snapshot = Callable[[Path], None]
 
 
 class _Worker:
-    def __init__(self, context: multiprocessing.context.SpawnContext, snapshot: Path) -> None:
+    def __init__(
+        self,
+        context: multiprocessing.context.SpawnContext,
+        snapshot: Path,
+        views: ViewPolicy | None,
+    ) -> None:
         self.channel, child = Channel.pair()
         self.process = context.Process(
-            target=_serve, args=(child.socket, str(snapshot)), name="r2p-query-worker", daemon=True
+            target=_serve,
+            args=(child.socket, str(snapshot), views),
+            name="r2p-query-worker",
+            daemon=True,
         )
         self.process.start()
         child.close()
@@ -92,8 +103,10 @@ class QueryPool:
         *,
         workers: int,
         deadline: float,
+        views: ViewPolicy | None = None,
     ) -> None:
         self._snapshot = snapshot
+        self._views = views
         # Held by the repository while it writes and replays: a snapshot taken and the workers
         # made from it under this lock miss no write and see none twice.
         self._write_lock = write_lock
@@ -222,6 +235,12 @@ class QueryPool:
         """The store changed in a way workers cannot replay: start them all afresh."""
         self._refresh()
 
+    def keep_views(self, views: ViewPolicy) -> None:
+        """From now on workers keep ``views`` too: start them all afresh (called under the
+        repository's write lock)."""
+        self._views = views
+        self._refresh()
+
     def close(self) -> None:
         """Stop every worker and remove the snapshot."""
         self._closed = True
@@ -261,7 +280,7 @@ class QueryPool:
 
     def _spawn(self, snapshot: Path) -> None:
         """Start a worker on ``snapshot`` (under ``_lock``)."""
-        worker = _Worker(self._context, snapshot)
+        worker = _Worker(self._context, snapshot, self._views)
         self._workers.append(worker)
         self._loading[snapshot] += 1
         threading.Thread(target=self._await_ready, args=(worker, snapshot), daemon=True).start()
@@ -388,11 +407,13 @@ def _result(reply: object) -> tuple[QueryForm, bytes]:
     raise error
 
 
-def _serve(sock: socket.socket, snapshot: str) -> None:
-    """The worker's loop: load the snapshot, then answer queries and apply replayed writes."""
+def _serve(sock: socket.socket, snapshot: str, policy: ViewPolicy | None = None) -> None:
+    """The worker's loop: load the snapshot (and build the views from it), then answer queries
+    and apply replayed writes."""
     connection = Channel(sock)
     store = ox.Store()
     store.bulk_load(path=snapshot, format=ox.RdfFormat.N_QUADS)
+    views = ViewSet(policy, store, Path(snapshot)) if policy is not None else None
     connection.send(("ready",))
     while True:
         try:
@@ -401,11 +422,11 @@ def _serve(sock: socket.socket, snapshot: str) -> None:
             return
         assert isinstance(message, tuple)
         if message[0] == "replay":
-            _apply(store, message[1])
+            _apply(store, views, message[1])
             continue
         job = QueryJob.from_message(message[1])
         try:
-            form, content = evaluate_job(store, job)
+            form, content = evaluate_job(_store_for(store, views, job), job)
             connection.send(("ok", form.value, content))
         except ResultTooLargeError as error:
             connection.send(("error", "too-large", error.message, None, None))
@@ -419,15 +440,35 @@ def _serve(sock: socket.socket, snapshot: str) -> None:
             connection.send(("error", "evaluation", str(error), None, None))
 
 
-def _apply(store: ox.Store, write: tuple[object, ...]) -> None:
+def _store_for(store: ox.Store, views: ViewSet | None, job: QueryJob) -> ox.Store:
+    """The copy ``job`` runs over: the view it names, or the whole store."""
+    name = job.dataset.view
+    if name is None:
+        return store
+    if views is None or name not in views.policy.names:
+        raise ValueError(f"this query worker keeps no view called {name!r}")
+    return views.reader(name)
+
+
+def _apply(store: ox.Store, views: ViewSet | None, write: tuple[object, ...]) -> None:
+    """Apply a replayed write to the worker's copy, then to its views."""
     kind = write[0]
     if kind == "quads":
         assert isinstance(write[1], bytes)
-        store.load(write[1], ox.RdfFormat.N_QUADS)
+        if views is None:
+            store.load(write[1], ox.RdfFormat.N_QUADS)
+            return
+        quads = list(ox.parse(write[1], ox.RdfFormat.N_QUADS))
+        store.extend(quads)
+        views.quads_added(store, quads)
     elif kind == "update":
         assert isinstance(write[1], str)
         base_iri = write[2] if len(write) > 2 and isinstance(write[2], str) else None
         store.update(write[1], base_iri=base_iri)
+        if views is not None:
+            views.update_applied(store, write[1], base_iri)
     elif kind == "drop":
         assert isinstance(write[1], str)
         store.remove_graph(ox.NamedNode(write[1]))
+        if views is not None:
+            views.graph_dropped(store, write[1])

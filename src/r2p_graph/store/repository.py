@@ -28,6 +28,7 @@ from rdflib.term import BNode, Literal, URIRef
 
 from r2p_graph.errors import ResultTooLargeError
 from r2p_graph.store.formats import RdfFormat, ResultFormat
+from r2p_graph.store.views import ViewPolicy
 from r2p_graph.store.write_clock import WriteClock
 
 Node = URIRef | Literal | BNode
@@ -67,6 +68,7 @@ class QueryDataset:
 
     default_graphs: Sequence[str | None] | None = None
     named_graphs: Sequence[str] | None = None
+    view: str | None = None
 
     @property
     def union_default(self) -> bool:
@@ -102,19 +104,22 @@ class QueryJob:
             self.graph_format.name,
             self.max_bytes,
             self.base_iri,
+            self.dataset.view,
         )
 
     @classmethod
     def from_message(cls, message: tuple[object, ...]) -> QueryJob:
         """The job that :meth:`to_message` gave ``message`` for."""
-        sparql, defaults, named, select_format, graph_format, max_bytes, base_iri = message
+        sparql, defaults, named, select_format, graph_format, max_bytes, base_iri, view = message
         assert isinstance(sparql, str) and isinstance(select_format, str)
+        assert view is None or isinstance(view, str)
         assert isinstance(graph_format, str)
         assert max_bytes is None or isinstance(max_bytes, int)
         assert base_iri is None or isinstance(base_iri, str)
         dataset = QueryDataset(
             default_graphs=cast("tuple[str | None, ...] | None", defaults),
             named_graphs=cast("tuple[str, ...] | None", named),
+            view=view,
         )
         return cls(
             sparql,
@@ -317,6 +322,19 @@ class Repository(ABC):
         """What :meth:`answer_async` does, for backends to override; this one runs
         :meth:`answer_job` in a thread, so the loop goes on serving meanwhile."""
         return await asyncio.to_thread(self.answer_job, job)
+
+    @property
+    def views(self) -> ViewPolicy | None:
+        """The views of the data this repository keeps beside it (see
+        :mod:`r2p_graph.store.views`), or ``None``."""
+        return None
+
+    def keep_views(self, policy: ViewPolicy) -> bool:
+        """Keep, from now on, the views ``policy`` defines, updated in the same write as the
+        data, so that queries may name them in :attr:`QueryDataset.view`; ``False`` when this
+        backend cannot (its readers' queries must then list graphs). This implementation
+        cannot."""
+        return False
 
     @contextmanager
     def consistent_reads(self) -> Iterator[None]:

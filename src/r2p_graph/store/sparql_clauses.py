@@ -218,3 +218,25 @@ def update_shape(update: str, *, base_iri: str | None = None) -> UpdateShape:
             if iri is not None:
                 graphs.append(iri)
     return UpdateShape(frozenset(keywords), tuple(graphs))
+
+
+def names_its_graphs(update: str) -> bool:
+    """Whether every ``GRAPH`` in ``update`` is followed by an IRI (or a prefixed name its
+    prologue declares), so that the graphs it may write are among those it names (and the
+    default graph); ``False`` for ``GRAPH ?g`` and whatever this tokenizer cannot read.
+
+    >>> names_its_graphs("DELETE { GRAPH <http://e/g> { ?s ?p 1 } } WHERE { ?s ?p 1 }")
+    True
+    >>> names_its_graphs("DELETE { GRAPH ?g { ?s ?p 1 } } WHERE { GRAPH ?g { ?s ?p 1 } }")
+    False
+    """
+    tokens = _tokens(update)
+    resolver = _Resolver(tokens, None)
+    for index, (kind, text, _) in enumerate(tokens):
+        if kind == "word" and text.upper() == "GRAPH":
+            if index + 1 >= len(tokens):
+                return False
+            following_kind, following_text, _ = tokens[index + 1]
+            if following_kind != "iri" and resolver.resolve(following_kind, following_text) is None:
+                return False
+    return True

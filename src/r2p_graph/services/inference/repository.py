@@ -73,6 +73,7 @@ from r2p_graph.store.repository import (
     StoreStats,
     Triple,
 )
+from r2p_graph.store.views import ViewPolicy
 from r2p_graph.store.write_clock import WriteClock
 
 log = logging.getLogger(__name__)
@@ -315,6 +316,13 @@ class InferringRepository(Repository):
     @property
     def write_clock(self) -> WriteClock:
         return self.inner.write_clock
+
+    @property
+    def views(self) -> ViewPolicy | None:
+        return self.inner.views
+
+    def keep_views(self, policy: ViewPolicy) -> bool:
+        return self.inner.keep_views(policy)
 
     def named_graphs(self) -> list[str]:
         return self.inner.named_graphs()
