@@ -53,6 +53,8 @@ _FIELD = re.compile(r"^#\s?(?P<key>[a-z_]+):\s*(?P<value>.*)$")
 _SUBFIELD = re.compile(r"^#\s{2,}(?P<key>[a-z_]+):\s*(?P<value>.*)$")
 _CONTINUATION = re.compile(r"^#\s{2,}(?P<value>\S.*)$")
 _WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+_SELECT = re.compile(r"\bSELECT\b", re.IGNORECASE)
+_IRI = re.compile(r"<[^<>\"{}|^`\\\x00-\x20]*>")
 _NAME = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _PARAMETER_FIELDS = frozenset(
     {"type", "default", "example", "required", "multiple", "minimum", "maximum", "description"}
@@ -104,10 +106,26 @@ class CatalogueQuery:
             blocks.append(f"VALUES ?{parameter.name} {{ {values} }}")
         if not blocks:
             return self.sparql
-        values = " ".join(blocks)
         text = self.sparql
-        for where in reversed(_where_braces(text)):
-            text = f"{text[:where]}\n  {values}\n{text[where:]}"
+        wheres = _where_braces(text)
+        spans = {where: _subquery(text, where) for where in wheres[1:]}
+        # The query itself uses what its text uses outside its sub-queries.
+        outer = self.sparql
+        for start, end in spans.values():
+            outer = outer[:start] + " " * (end - start) + outer[end:]
+        for where in reversed(wheres):
+            # Each WHERE gets only the parameters it uses: a VALUES block it does not need would
+            # be one more join for the engine (with several values, repeated rows), and rdflib
+            # answers an OPTIONAL sub-query wrongly when its variable is also bound outside.
+            start, end = spans.get(where, (0, len(text)))
+            scope = outer if where == wheres[0] else self.sparql[start:end]
+            used = [
+                block
+                for parameter, block in zip(self.parameters, blocks, strict=True)
+                if _mentions(scope, parameter.name)
+            ]
+            if used:
+                text = f"{text[:where]}\n  {' '.join(used)}\n{text[where:]}"
         return text
 
     def describe(self) -> dict[str, object]:
@@ -246,6 +264,49 @@ def _parameter(query: str, block: dict[str, str]) -> Parameter:
             except InputError as error:
                 raise InputError(error.message, where) from None
     return parameter
+
+
+def _mentions(text: str, variable: str) -> bool:
+    """Whether SPARQL ``text`` uses ``?variable`` (or ``$variable``)."""
+    return re.search(rf"[?$]{re.escape(variable)}(?![A-Za-z0-9_])", text) is not None
+
+
+def _subquery(text: str, where: int) -> tuple[int, int]:
+    """Where the sub-query whose ``WHERE {`` ends at ``where`` is: from its ``SELECT`` to the
+    end of the group around it (its projection and ``HAVING`` may use a parameter too)."""
+    selects = [m.start() for m in _SELECT.finditer(text, 0, where)]
+    start = selects[-1] if selects else 0
+    return start, _block_end(text, _block_end(text, where) + 1)
+
+
+def _block_end(text: str, start: int) -> int:
+    """The position of the ``}`` that closes the group opened just before ``start``, braces
+    in strings and comments skipped (the end of ``text`` when it is not closed)."""
+    depth, position, quote = 1, start, ""
+    while position < len(text):
+        char = text[position]
+        if quote:
+            if char == "\\":
+                position += 1
+            elif text.startswith(quote, position):
+                position += len(quote) - 1
+                quote = ""
+        elif char in "\"'":
+            quote = char * 3 if text.startswith(char * 3, position) else char
+            position += len(quote) - 1
+        elif char == "<" and (iri := _IRI.match(text, position)):
+            position = iri.end() - 1
+        elif char == "#":
+            newline = text.find("\n", position)
+            position = len(text) if newline < 0 else newline
+        elif char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+            if depth == 0:
+                return position
+        position += 1
+    return len(text)
 
 
 def _where_braces(text: str) -> list[int]:
