@@ -21,7 +21,7 @@ kept the inferred graphs equal to what the data derives), else exit status 1.
     .venv/bin/python bench/reasoning.py --scale 500 --repeat 3   # a quick check
 
 Writes ``reasoning-<UTC timestamp>.md`` and ``.json`` under ``--out`` (default ``bench/results``)
-and prints the Markdown. Run it under the shared lock: ``flock /work/briefs/bench.lock ...``.
+and prints the Markdown. Run it while nothing else loads the machine: its figures are latencies.
 """
 
 from __future__ import annotations
