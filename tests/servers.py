@@ -59,3 +59,12 @@ def running_server(data_dir: Path, settings: dict[str, str] | None = None) -> It
         except subprocess.TimeoutExpired:
             process.kill()
         log.close()
+
+
+def post_update(client: httpx.Client, sparql: str, token: str) -> httpx.Response:
+    """Send a SPARQL update to ``/sparql`` of the server ``client`` talks to, as ``token``."""
+    return client.post(
+        "/sparql",
+        content=sparql,
+        headers={"Content-Type": "application/sparql-update", "Authorization": f"Bearer {token}"},
+    )

@@ -15,7 +15,7 @@ from rdflib.namespace import RDFS
 from r2p_graph.ontology.namespaces import R2P
 from r2p_graph.services.visibility import ACCESS_GRAPH
 from r2p_graph.store import OxigraphRepository
-from tests.servers import create_token, running_server
+from tests.servers import create_token, post_update, running_server
 
 GRAPHS = "https://w3id.org/r2p-graph/graph/"
 # A scan of the whole store, so that queries are long enough to overlap the writes.
@@ -58,28 +58,14 @@ def test_readers_never_see_data_hidden_by_a_concurrent_write(tmp_path: Path) -> 
                         f"'hidden {number}' }} GRAPH <{ACCESS_GRAPH}> {{ <{graph}> "
                         f"<{R2P.visibility}> <{R2P.Restricted}> }} }}"
                     )
-                    written = client.post(
-                        "/sparql",
-                        content=update,
-                        headers={
-                            "Content-Type": "application/sparql-update",
-                            "Authorization": f"Bearer {curator}",
-                        },
-                    )
+                    written = post_update(client, update, curator)
                     assert written.status_code == 204, written.text
                     if number < 24:  # back to a store where nothing is hidden
                         removal = (
                             f"DROP GRAPH <{graph}> ; DELETE DATA {{ GRAPH <{ACCESS_GRAPH}> "
                             f"{{ <{graph}> <{R2P.visibility}> <{R2P.Restricted}> }} }}"
                         )
-                        removed = client.post(
-                            "/sparql",
-                            content=removal,
-                            headers={
-                                "Content-Type": "application/sparql-update",
-                                "Authorization": f"Bearer {curator}",
-                            },
-                        )
+                        removed = post_update(client, removal, curator)
                         assert removed.status_code == 204, removed.text
         finally:
             stop.set()

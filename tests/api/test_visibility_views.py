@@ -11,7 +11,7 @@ from rdflib import Literal, URIRef
 from r2p_graph.ontology.namespaces import R2P
 from r2p_graph.services.visibility import ACCESS_GRAPH, Visibility, visibility_quads
 from r2p_graph.store import OxigraphRepository
-from tests.servers import create_token, running_server
+from tests.servers import create_token, post_update, running_server
 
 CONTRIBUTION = "https://w3id.org/r2p-graph/graph/contribution/synthetic-"
 PERSON = URIRef("https://w3id.org/r2p-graph/id/person/synthetic-views")
@@ -44,14 +44,7 @@ def test_changed_access_records_hold_at_once_for_every_clearance(tmp_path: Path)
             return {row["mark"]["value"] for row in answer.json()["results"]["bindings"]}
 
         def update(sparql: str) -> None:
-            done = client.post(
-                "/sparql",
-                content=sparql,
-                headers={
-                    "Content-Type": "application/sparql-update",
-                    "Authorization": f"Bearer {curator}",
-                },
-            )
+            done = post_update(client, sparql, curator)
             assert done.status_code == 204, done.text
 
         def record(graph: str, tier: URIRef) -> str:

@@ -140,9 +140,9 @@ def with_update_dataset(
     """
     clauses = [f"USING {ox.NamedNode(g)}" for g in default_graphs]
     clauses += [f"USING NAMED {ox.NamedNode(g)}" for g in named_graphs]
-    masked = _QUOTED_OR_COMMENT.sub(lambda m: " " * len(m.group()), update)
-    depth_at = _depths(masked)
-    keywords = [m for m in _KEYWORD.finditer(masked) if depth_at[m.start()] == 0]
+    masked_update = masked(update)
+    depth_at = _depths(masked_update)
+    keywords = [m for m in _KEYWORD.finditer(masked_update) if depth_at[m.start()] == 0]
     if any(m.group(1).upper() in ("USING", "WITH") for m in keywords):
         raise ValueError("the update names its own dataset (USING or WITH)")
     pieces: list[str] = []
@@ -154,12 +154,12 @@ def with_update_dataset(
         shortcut = (
             previous is not None
             and previous.group(1).upper() == "DELETE"
-            and not masked[previous.end() : match.start()].strip()
+            and not masked_update[previous.end() : match.start()].strip()
         )
         if shortcut:
             assert previous is not None
-            start = masked.index("{", match.end())
-            end = _block_end(masked, start)
+            start = masked_update.index("{", match.end())
+            end = block_end(masked_update, start)
             pattern = update[start : end + 1]
             pieces.append(update[last : previous.start()])
             pieces.append(f"DELETE {pattern} {' '.join(clauses)} WHERE {pattern}")
@@ -170,6 +170,16 @@ def with_update_dataset(
             last = match.start()
     pieces.append(update[last:])
     return "".join(pieces)
+
+
+def masked(text: str, fill: str = " ") -> str:
+    """``text`` with its strings, IRIs and comments overwritten by as many ``fill``
+    characters, so that keywords and braces can be found by position.
+
+    >>> masked("ASK { <http://e/a> ?p '}' } # }", "x")
+    'ASK { xxxxxxxxxxxx ?p xxx } xxx'
+    """
+    return _QUOTED_OR_COMMENT.sub(lambda m: fill * len(m.group()), text)
 
 
 def _depths(masked: str) -> list[int]:
@@ -185,7 +195,13 @@ def _depths(masked: str) -> list[int]:
     return depths
 
 
-def _block_end(masked: str, start: int) -> int:
+def block_end(masked: str, start: int) -> int:
+    """The position of the brace that closes the one at ``start`` in a :func:`masked` text;
+    ``ValueError`` when it is never closed.
+
+    >>> block_end("{ { } } }", 0)
+    6
+    """
     depth = 0
     for position in range(start, len(masked)):
         if masked[position] == "{":
@@ -194,4 +210,4 @@ def _block_end(masked: str, start: int) -> int:
             depth -= 1
             if depth == 0:
                 return position
-    raise ValueError("unbalanced braces in the update")
+    raise ValueError("unbalanced braces")

@@ -52,6 +52,8 @@ from rdflib.term import BNode, Literal, URIRef, Variable
 from r2p_graph.errors import R2PError
 from r2p_graph.store import OxigraphRepository, QueryDataset, Repository, SelectResult
 from r2p_graph.store.repository import Node, Quad
+from r2p_graph.store.sparql_text import block_end
+from r2p_graph.store.sparql_text import masked as sparql_masked
 
 log = logging.getLogger(__name__)
 
@@ -236,15 +238,6 @@ def _predicates(repo: Repository, graphs: Iterable[str | None]) -> set[str]:
 
 # -- the text of an operation's WHERE ----------------------------------------------------------
 
-_QUOTED_OR_COMMENT = re.compile(
-    r'"""(?:[^\\]|\\.)*?"""'
-    r"|'''(?:[^\\]|\\.)*?'''"
-    r'|"(?:[^"\\\n]|\\.)*"'
-    r"|'(?:[^'\\\n]|\\.)*'"
-    r'|<[^<>"{}|^`\\\s]*>'
-    r"|#[^\n]*",
-    re.DOTALL,
-)
 _PROLOGUE = re.compile(r"(?<![\w:?$-])(PREFIX|BASE)(?![\w:-])", re.IGNORECASE)
 _WHERE = re.compile(r"(?<![\w:?$-])WHERE(?![\w:-])", re.IGNORECASE)
 _DELETE_WHERE = re.compile(r"DELETE\s+WHERE(?![\w:-])", re.IGNORECASE)
@@ -253,7 +246,7 @@ _DATA = re.compile(r"(INSERT|DELETE)\s+DATA(?![\w:-])", re.IGNORECASE)
 
 def _operations(update: str) -> list[tuple[str, str]] | None:
     """Each operation of ``update`` as its text and the prologue declared before it."""
-    masked = _QUOTED_OR_COMMENT.sub(lambda m: "x" * len(m.group()), update)
+    masked = sparql_masked(update, "x")
     depth = 0
     cuts = [0]
     for position, char in enumerate(masked):
@@ -285,12 +278,12 @@ def _operations(update: str) -> list[tuple[str, str]] | None:
 def _where_block(prologue: str, text: str) -> str | None:
     """``SELECT * WHERE { ... }`` of one operation's pattern; ``None`` when the text cannot
     be cut so."""
-    masked = _QUOTED_OR_COMMENT.sub(lambda m: "x" * len(m.group()), text)
+    masked = sparql_masked(text, "x")
     match = _DELETE_WHERE.match(masked) or _WHERE.search(masked)
     if match is None:
         return None
     open_at = masked.find("{", match.end())
-    close_at = _block_end(masked, open_at) if open_at >= 0 else -1
+    close_at = _closing_brace(masked, open_at) if open_at >= 0 else -1
     if close_at < 0:
         return None
     return f"{prologue}\nSELECT * WHERE {text[open_at : close_at + 1]}"
@@ -306,13 +299,8 @@ def _declarations(update: str, masked: str, begin: int, end: int) -> list[str]:
     return found
 
 
-def _block_end(masked: str, start: int) -> int:
-    depth = 0
-    for position in range(start, len(masked)):
-        if masked[position] == "{":
-            depth += 1
-        elif masked[position] == "}":
-            depth -= 1
-            if depth == 0:
-                return position
-    return -1
+def _closing_brace(masked: str, start: int) -> int:
+    try:
+        return block_end(masked, start)
+    except ValueError:
+        return -1
