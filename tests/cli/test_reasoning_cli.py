@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from r2p_graph.services.inference.state import fingerprint, recorded_fingerprint
+from r2p_graph.services.inference import InferringRepository
+from r2p_graph.services.inference.state import recorded_fingerprint
 from r2p_graph.store import OxigraphRepository
 from tests.cli.test_cli import assert_one_line_error, cli, snapshot, store  # noqa: F401
 
@@ -16,7 +17,7 @@ EX = "http://example.org/synthetic/cli/"
 
 def fingerprint_is_current(data_dir: Path) -> bool:
     with OxigraphRepository.open(data_dir) as repo:
-        return recorded_fingerprint(repo) == fingerprint(repo)
+        return recorded_fingerprint(repo) == InferringRepository(repo).fingerprint()
 
 
 def test_an_inconsistent_load_is_refused_naming_the_thing(store: Path, tmp_path: Path) -> None:  # noqa: F811

@@ -11,7 +11,7 @@ import pytest
 
 from r2p_graph.ontology.bundle import SourceKind, sources_of_kind
 from r2p_graph.services.inference import InconsistentDataError, InferringRepository, inferred_graph
-from r2p_graph.services.inference.state import fingerprint, recorded_fingerprint
+from r2p_graph.services.inference.state import recorded_fingerprint
 from r2p_graph.services.inference.tiers import ACCESS_GRAPH, VISIBILITY
 from r2p_graph.services.inference.update_effect import update_effect
 from r2p_graph.services.visibility import Visibility
@@ -205,7 +205,7 @@ def test_the_fingerprint_tells_when_inferred_graphs_must_be_derived_again(
     update(repo, SUBSIDIARIES)
     assert recorded_fingerprint(repo) is None  # taken away by the first write
     assert repo.ensure_inferred() is not None  # none recorded: derived again
-    assert recorded_fingerprint(repo) == fingerprint(repo)
+    assert recorded_fingerprint(repo) == repo.fingerprint()
     assert repo.ensure_inferred() is None  # current: nothing to do
     # Data loaded by other means (the store without reasoning): stale, derived again.
     repo.inner.load(
@@ -226,7 +226,7 @@ def test_closing_after_writes_records_the_fingerprint(tmp_path: Path) -> None:
     update(repo, SUBSIDIARIES)
     repo.close()
     with OxigraphRepository.open(tmp_path) as reopened:
-        assert recorded_fingerprint(reopened) == fingerprint(reopened)
+        assert recorded_fingerprint(reopened) == InferringRepository(reopened).fingerprint()
         assert InferringRepository(reopened).ensure_inferred() is None
 
 

@@ -1,10 +1,11 @@
 """Keeping the inferred graphs equal to what the ontology derives from the stored data.
 
-:class:`Materialiser` runs the derivations of :mod:`~r2p_graph.services.inference.rules` over
-the graphs of each visibility tier (see :mod:`~r2p_graph.services.inference.tiers`), compares
-what they give with what the inferred graphs hold, and writes only the difference: new
-inferences are added, inferences whose grounds were withdrawn are removed. A write that touches
-none of the predicates a derivation reads does not run that derivation again.
+:class:`Materialiser` runs the derivations of :mod:`~r2p_graph.services.inference.rules` (and
+the organisations' name keys of :mod:`~r2p_graph.services.inference.name_keys`) over the graphs
+of each visibility tier (see :mod:`~r2p_graph.services.inference.tiers`), compares what they give
+with what the inferred graphs hold, and writes only the difference: new inferences are added,
+inferences whose grounds were withdrawn are removed. A write that touches none of the predicates
+a derivation reads does not run that derivation again.
 
 Inferences about blank nodes are not kept: a blank node cannot be named again in a later write,
 so such an inference could not be withdrawn; every thing the r2p model describes has an IRI.
@@ -24,6 +25,7 @@ True
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import time
 from collections import defaultdict
@@ -32,6 +34,7 @@ from dataclasses import dataclass, field
 
 from rdflib.term import BNode, URIRef
 
+from r2p_graph.services.inference.name_keys import name_key_derivation
 from r2p_graph.services.inference.rules import Derivation, OntologyRules
 from r2p_graph.services.inference.tiers import ACCESS_GRAPH, NOT_READ, VISIBILITY, inferred_graph
 from r2p_graph.services.visibility import Visibility
@@ -77,12 +80,23 @@ class Materialiser:
     def __init__(self, rules: OntologyRules) -> None:
         self.rules = rules
         by_head: dict[str, list[Derivation]] = defaultdict(list)
-        for derivation in rules.derivations():
+        for derivation in [*rules.derivations(), name_key_derivation(rules)]:
             by_head[derivation.head].append(derivation)
         self._groups = dict(by_head)
         self._group_reads = {
             head: frozenset().union(*(d.reads for d in group)) for head, group in by_head.items()
         }
+
+    @property
+    def signature(self) -> str:
+        """A digest of every derivation's query: it changes when the rules do.
+
+        >>> from r2p_graph.services.reasoning import ontology_graph
+        >>> len(Materialiser(OntologyRules.from_graph(ontology_graph())).signature)
+        32
+        """
+        texts = sorted(d.sparql for group in self._groups.values() for d in group)
+        return hashlib.blake2b("\n".join(texts).encode(), digest_size=16).hexdigest()
 
     def heads_to_run(self, changed: Iterable[str] | None) -> list[str]:
         """The derived predicates whose derivations read one of the ``changed`` predicates

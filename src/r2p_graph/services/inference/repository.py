@@ -122,7 +122,7 @@ class InferringRepository(Repository):
         Returns what the derivation did, or ``None`` when the inferred graphs were current."""
         with self._lock:
             started = time.perf_counter()
-            current = fingerprint(self.inner)
+            current = self.fingerprint()
             recorded = recorded_fingerprint(self.inner)
             if recorded == current:
                 log.info(
@@ -144,11 +144,17 @@ class InferringRepository(Repository):
             )
             return change
 
+    def fingerprint(self) -> str:
+        """The fingerprint of the data and of the derivations this repository runs over it
+        (:func:`~r2p_graph.services.inference.state.fingerprint`)."""
+        materialiser, _ = self._ready()
+        return fingerprint(self.inner, materialiser.signature)
+
     def record_state(self) -> None:
         """Record the fingerprint of the data with the inferred graphs, which must be current
         (they are after any write through this repository)."""
         with self._lock:
-            record_fingerprint(self.inner, fingerprint(self.inner))
+            record_fingerprint(self.inner, self.fingerprint())
             self._dirty = False
 
     def _writing(self) -> None:

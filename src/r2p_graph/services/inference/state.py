@@ -5,7 +5,9 @@ written by another tool, restored from a backup. Its inferred graphs are then st
 with the inferred graphs, the store keeps a *fingerprint* of the data they were derived from, in
 the system graph ``graph/inference-state`` (one triple ``<graph/inferred> prov:wasDerivedFrom
 <urn:r2p-graph:state:HEX>``): a digest of how many triples each predicate has in each graph that
-inference reads. Taking it costs one aggregate query (1.6 s at 1.6 million quads).
+inference reads, and of the derivations that ran over it, so that new or changed rules (a new
+release, an edited ontology) make the inferred graphs stale as well. Taking it costs one
+aggregate query (1.6 s at 1.6 million quads).
 
 The fingerprint is taken away before the first write of a process that keeps the inferences
 current (:class:`~r2p_graph.services.inference.InferringRepository`) and recorded again when it
@@ -47,8 +49,16 @@ _RECORDED: Final = (
 )
 
 
-def fingerprint(repo: Repository) -> str:
-    """The fingerprint of the data inference reads now (hexadecimal)."""
+def fingerprint(repo: Repository, derivations: str = "") -> str:
+    """The fingerprint of the data inference reads now (hexadecimal), and of the
+    ``derivations`` run over it (their signature, see :attr:`Materialiser.signature`): a store
+    whose inferred graphs were derived by other rules is stale too.
+
+    >>> from r2p_graph.store import OxigraphRepository
+    >>> repo = OxigraphRepository.in_memory()
+    >>> fingerprint(repo, "rules-1") == fingerprint(repo, "rules-2")
+    False
+    """
     result = repo.query(_COUNTS, dataset=QueryDataset(default_graphs=[None]))
     assert isinstance(result, SelectResult)
     rows = sorted(
@@ -56,6 +66,8 @@ def fingerprint(repo: Repository) -> str:
         for g, p, n in result.rows()
         if g is None or str(g) not in NOT_READ
     )
+    if derivations:
+        rows.append(f"derivations\t{derivations}")
     return hashlib.blake2b("\n".join(rows).encode(), digest_size=16).hexdigest()
 
 
