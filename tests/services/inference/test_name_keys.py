@@ -4,18 +4,14 @@ graph of the tier of what they rest on, and used by the duplicate-candidates que
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
 from rdflib import URIRef
 
-from r2p_graph.ontology.bundle import SourceKind, sources_of_kind
 from r2p_graph.services.catalogue import Catalogue
 from r2p_graph.services.inference import InferringRepository, inferred_graph
 from r2p_graph.services.inference.state import fingerprint, record_fingerprint
 from r2p_graph.services.inference.tiers import ACCESS_GRAPH, VISIBILITY
 from r2p_graph.services.visibility import Visibility, readable_graphs
-from r2p_graph.store import OxigraphRepository, RdfFormat, SelectResult
+from r2p_graph.store import SelectResult
 
 EX = "http://example.org/synthetic/"
 R2P = "https://w3id.org/r2p-graph/ontology#"
@@ -24,16 +20,6 @@ DATA = "https://w3id.org/r2p-graph/graph/test-data"
 PARTNERS = "https://w3id.org/r2p-graph/graph/contribution/partners"
 PREFIXES = f"PREFIX r2p: <{R2P}> PREFIX ex: <{EX}> PREFIX rdfs: <{RDFS}>\n"
 KEYS = "SELECT ?s ?key WHERE { ?s r2p:nameKey ?key } ORDER BY ?s ?key"
-
-
-@pytest.fixture
-def repo() -> Iterator[InferringRepository]:
-    with OxigraphRepository.in_memory() as inner:
-        for source in sources_of_kind(SourceKind.ONTOLOGY, SourceKind.VOCABULARY):
-            inner.load(source.path, RdfFormat.TURTLE, graph=source.graph)
-        reasoner = InferringRepository(inner)
-        reasoner.refresh(None)
-        yield reasoner
 
 
 def update(repo: InferringRepository, text: str) -> None:

@@ -4,12 +4,10 @@ the fingerprint that tells whether the inferred graphs are current."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from r2p_graph.ontology.bundle import SourceKind, sources_of_kind
 from r2p_graph.services.inference import InconsistentDataError, InferringRepository, inferred_graph
 from r2p_graph.services.inference.state import recorded_fingerprint
 from r2p_graph.services.inference.tiers import ACCESS_GRAPH, VISIBILITY
@@ -23,16 +21,6 @@ ORG = "http://www.w3.org/ns/org#"
 R2P = "https://w3id.org/r2p-graph/ontology#"
 DATA = "https://w3id.org/r2p-graph/graph/test-data"
 PREFIXES = f"PREFIX org: <{ORG}> PREFIX r2p: <{R2P}> PREFIX ex: <{EX}>\n"
-
-
-@pytest.fixture
-def repo() -> Iterator[InferringRepository]:
-    with OxigraphRepository.in_memory() as inner:
-        for source in sources_of_kind(SourceKind.ONTOLOGY, SourceKind.VOCABULARY):
-            inner.load(source.path, RdfFormat.TURTLE, graph=source.graph)
-        reasoner = InferringRepository(inner)
-        reasoner.refresh(None)  # the vocabularies were loaded without reasoning
-        yield reasoner
 
 
 def update(repo: InferringRepository, text: str) -> None:
