@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import threading
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
@@ -27,7 +28,7 @@ from r2p_graph.api.problems import NotFoundError
 from r2p_graph.api.routes.sparql import read_body
 from r2p_graph.errors import InputError
 from r2p_graph.services.contributions.feed import may_see
-from r2p_graph.services.contributions.intake import read_submission
+from r2p_graph.services.contributions.intake import Submission, read_submission
 from r2p_graph.services.contributions.model import (
     CONTRIBUTIONS_GRAPH,
     ContributionRecord,
@@ -44,6 +45,7 @@ from r2p_graph.services.contributions.service import (
 from r2p_graph.services.contributions.templates import KINDS, template_named
 from r2p_graph.services.tokens import Principal, Role
 from r2p_graph.services.visibility import Visibility
+from r2p_graph.settings import Settings
 
 router = APIRouter(tags=["Contributions"])
 _creating = threading.Lock()
@@ -103,22 +105,6 @@ def prefers_turtle(accept: str | None) -> bool:
     return quality["text/turtle"] > quality["application/json"]
 
 
-def _metadata(
-    media_type: str,
-    source: str | None,
-    licence: str | None,
-    organisation: str | None,
-    visibility: str,
-) -> Metadata:
-    return Metadata(
-        source=source or None,
-        licence=licence or None,
-        organisation=organisation or None,
-        visibility=Visibility.named(visibility),
-        media_type=media_type,
-    )
-
-
 def _accepted(accepted: Accepted, request: Request, cells: object = None) -> JSONResponse:
     location = str(request.url_for("get_contribution", contribution_id=accepted.record.id))
     body = {
@@ -148,6 +134,50 @@ VisibilityParam = Annotated[str, Query(description="public, partners or restrict
 Kind = Annotated[str | None, Query(description="CSV template kind, for text/csv.")]
 
 
+@dataclass(frozen=True, slots=True)
+class ContributionDetails:
+    """What a contributor says of the data beside the body (query parameters)."""
+
+    kind: str | None
+    source: str | None
+    licence: str | None
+    organisation: str | None
+    visibility: str
+
+
+async def contribution_details(
+    kind: Kind = None,
+    source: Source = None,
+    licence: Licence = None,
+    organisation: Organisation = None,
+    visibility: VisibilityParam = "public",
+) -> ContributionDetails:
+    """The query parameters of ``POST`` and ``PUT /contributions``."""
+    return ContributionDetails(kind, source, licence, organisation, visibility)
+
+
+DetailsDep = Annotated[ContributionDetails, Depends(contribution_details)]
+
+
+async def _submitted(
+    request: Request, settings: Settings, details: ContributionDetails
+) -> tuple[Submission, Metadata]:
+    """The contribution read from the body (400/413/415 on bad input), and its metadata."""
+    body = await read_body(request, settings.max_body_bytes)
+    media_type = request.headers.get("content-type", "")
+    submission = await run_in_threadpool(
+        read_submission, body, media_type, kind=details.kind, source_name="request body"
+    )
+    metadata = Metadata(
+        source=details.source or None,
+        licence=details.licence or None,
+        organisation=details.organisation or None,
+        visibility=Visibility.named(details.visibility),
+        media_type=submission.media_type,
+    )
+    return submission, metadata
+
+
 @router.post("/contributions", status_code=201)
 async def post_contribution(
     *,
@@ -155,19 +185,10 @@ async def post_contribution(
     service: ServiceDep,
     settings: SettingsDep,
     principal: ContributorDep,
-    kind: Kind = None,
-    source: Source = None,
-    licence: Licence = None,
-    organisation: Organisation = None,
-    visibility: VisibilityParam = "public",
+    details: DetailsDep,
 ) -> Response:
     """Contribute data: it is checked by the gate and committed whole, or refused whole."""
-    body = await read_body(request, settings.max_body_bytes)
-    media_type = request.headers.get("content-type", "")
-    submission = await run_in_threadpool(
-        read_submission, body, media_type, kind=kind, source_name="request body"
-    )
-    metadata = _metadata(submission.media_type, source, licence, organisation, visibility)
+    submission, metadata = await _submitted(request, settings, details)
     try:
         accepted = await run_in_threadpool(
             service.submit, submission.graph, metadata, principal.name
@@ -275,20 +296,11 @@ async def put_contribution(
     service: ServiceDep,
     settings: SettingsDep,
     curator: CuratorDep,
-    kind: Kind = None,
-    source: Source = None,
-    licence: Licence = None,
-    organisation: Organisation = None,
-    visibility: VisibilityParam = "public",
+    details: DetailsDep,
 ) -> Response:
     """Replace a contribution by a new version, atomically: the old out, the new in, checked
     by the gate as one change."""
-    body = await read_body(request, settings.max_body_bytes)
-    media_type = request.headers.get("content-type", "")
-    submission = await run_in_threadpool(
-        read_submission, body, media_type, kind=kind, source_name="request body"
-    )
-    metadata = _metadata(submission.media_type, source, licence, organisation, visibility)
+    submission, metadata = await _submitted(request, settings, details)
     try:
         await run_in_threadpool(service.record, contribution_id)
     except UnknownContributionError as error:
