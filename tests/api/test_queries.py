@@ -75,3 +75,32 @@ def test_unacceptable_format_is_406(server: str) -> None:
     assert response.status_code == 406
     unknown = httpx.get(f"{server}/queries/directory", params={"format": "pdf"})
     assert unknown.status_code == 400
+
+
+def test_a_paged_query_links_its_pages(server: str) -> None:
+    url = f"{server}/queries/coalition-membership"
+    listed = {q["name"]: q for q in httpx.get(f"{server}/queries").json()["queries"]}
+    assert listed["coalition-membership"]["page_size"] == 25
+    assert listed["directory"]["page_size"] is None
+    first = httpx.get(url, params={"format": "csv"})
+    assert first.status_code == 200
+    links = first.links
+    assert links["next"]["url"] == f"{url}?format=csv&page=2"
+    assert links["first"]["url"] == f"{url}?format=csv&page=1"
+    assert "prev" not in links
+    second = httpx.get(url, params={"page": "2", "format": "csv"})
+    links = second.links
+    assert links["prev"]["url"] == f"{url}?format=csv&page=1"
+    assert links["next"]["url"] == f"{url}?format=csv&page=3"
+    # Pages past the end are empty; their table offers no next page.
+    beyond = httpx.get(url, params={"page": "999", "format": "html"})
+    assert beyond.status_code == 200
+    assert 'rel="prev"' in beyond.text and 'rel="next"' not in beyond.text
+    assert "0 rows" in beyond.text
+    page_one = httpx.get(url, params={"format": "html"})
+    assert 'rel="next"' in page_one.text and 'rel="prev"' not in page_one.text
+    bad = httpx.get(url, params={"page": "0"})
+    assert bad.status_code == 400
+    assert bad.json()["detail"] == "parameter 'page': '0' is not a page number, 1 for the first"
+    # A query that is not paged has no page links.
+    assert "link" not in httpx.get(f"{server}/queries/directory").headers

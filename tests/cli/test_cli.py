@@ -266,6 +266,13 @@ def test_catalogue_query_by_name(store: Path) -> None:
     assert lines[0].startswith("name,kindName,levelName")
     assert all("International" in line for line in lines[1:])
     assert len(lines) > 1
+    # A paged query takes its page as any other parameter.
+    paged = cli(
+        "query", "--name", "coalition-membership", "--param", "page=2", "--format", "csv",
+        data_dir=store,
+    )  # fmt: skip
+    assert paged.returncode == 0, paged.stderr
+    assert paged.stdout.startswith("network,networkName,member,memberName,how")
 
 
 def test_catalogue_query_errors(store: Path) -> None:
@@ -279,5 +286,9 @@ def test_catalogue_query_errors(store: Path) -> None:
     )
     assert_one_line_error(
         cli("query", "--name", "directory", "--param", "level", data_dir=store), "key=value"
+    )
+    assert_one_line_error(
+        cli("query", "--name", "coalition-membership", "--param", "page=0", data_dir=store),
+        "parameter 'page': '0' is not a page number",
     )
     assert snapshot(store) == before

@@ -24,6 +24,12 @@ given and returns the query with one ``VALUES`` block per parameter at the start
 ``WHERE`` clause (the query's and its sub-queries', so that a parameter is in scope wherever it
 is used); a parameter left without value is bound to ``UNDEF`` and so matches anything.
 
+A query that lists more than one answers at once is paged: it declares one parameter of type
+``page`` and has exactly one ``LIMIT`` (in the query or in the sub-query that chooses what a
+page holds), whose number is the page size. Page *n* is that ``LIMIT`` with an ``OFFSET`` of
+*n* - 1 pages, as in grlc's ``pagination`` decorator; SPARQL has no variable ``OFFSET``, so this
+number, worked out from a checked whole number, is the one value written into the text.
+
 >>> catalogue = Catalogue.bundled()
 >>> "dormant-agreements" in catalogue.names()
 True
@@ -48,6 +54,7 @@ from pathlib import Path
 from r2p_graph.errors import InputError, Location, MissingInputError
 from r2p_graph.ontology.bundle import QUERIES_DIR
 from r2p_graph.services.catalogue_parameters import Parameter, ParameterType
+from r2p_graph.store.sparql_text import masked
 
 _FIELD = re.compile(r"^#\s?(?P<key>[a-z_]+):\s*(?P<value>.*)$")
 _SUBFIELD = re.compile(r"^#\s{2,}(?P<key>[a-z_]+):\s*(?P<value>.*)$")
@@ -56,6 +63,8 @@ _WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
 _SELECT = re.compile(r"\bSELECT\b", re.IGNORECASE)
 _IRI = re.compile(r"<[^<>\"{}|^`\\\x00-\x20]*>")
 _NAME = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+_LIMIT = re.compile(r"\bLIMIT\s+(\d+)", re.IGNORECASE)
+_OFFSET = re.compile(r"\bOFFSET\b", re.IGNORECASE)
 _PARAMETER_FIELDS = frozenset(
     {"type", "default", "example", "required", "multiple", "minimum", "maximum", "description"}
 )
@@ -91,7 +100,7 @@ class CatalogueQuery:
         with an ``InputError`` that names the parameter."""
         for name in given:
             self.parameter(name)
-        blocks: list[str] = []
+        blocks: list[tuple[Parameter, str]] = []
         for parameter in self.parameters:
             texts = [t for t in given.get(parameter.name, ()) if t.strip()]
             if not texts and parameter.default is not None:
@@ -102,8 +111,40 @@ class CatalogueQuery:
                     f"({parameter.type.hint})"
                 )
             terms = parameter.parse_all(texts, today=today)
+            if parameter.type is ParameterType.PAGE:
+                continue
             values = " ".join(term.n3() for term in terms) or "UNDEF"
-            blocks.append(f"VALUES ?{parameter.name} {{ {values} }}")
+            blocks.append((parameter, f"VALUES ?{parameter.name} {{ {values} }}"))
+        text = self._with_values(blocks)
+        page = self.page(given)
+        return text if page is None else _paged(text, page)
+
+    def page(self, given: Mapping[str, Sequence[str]]) -> int | None:
+        """The page number asked for in ``given`` (1 when none is), for a paged query; ``None``
+        for the others. ``InputError`` naming the parameter for a value that is not a page.
+
+        >>> query = Catalogue.bundled().get("coalition-membership")
+        >>> query.page({}), query.page({"page": ["3"]})
+        (1, 3)
+        """
+        for parameter in self.parameters:
+            if parameter.type is ParameterType.PAGE:
+                texts = [t for t in given.get(parameter.name, ()) if t.strip()]
+                terms = parameter.parse_all(texts or [parameter.default or "1"])
+                return int(terms[0])
+        return None
+
+    @property
+    def page_size(self) -> int | None:
+        """How many answers a page holds (the number of the query's one ``LIMIT``), for a
+        paged query; ``None`` for the others."""
+        if not any(p.type is ParameterType.PAGE for p in self.parameters):
+            return None
+        return int(_limits(self.sparql)[0][1])
+
+    def _with_values(self, blocks: list[tuple[Parameter, str]]) -> str:
+        """The query text with each ``VALUES`` block at the start of the ``WHERE`` clauses
+        that use its parameter."""
         if not blocks:
             return self.sparql
         text = self.sparql
@@ -119,11 +160,7 @@ class CatalogueQuery:
             # answers an OPTIONAL sub-query wrongly when its variable is also bound outside.
             start, end = spans.get(where, (0, len(text)))
             scope = outer if where == wheres[0] else self.sparql[start:end]
-            used = [
-                block
-                for parameter, block in zip(self.parameters, blocks, strict=True)
-                if _mentions(scope, parameter.name)
-            ]
+            used = [block for parameter, block in blocks if _mentions(scope, parameter.name)]
             if used:
                 text = f"{text[:where]}\n  {' '.join(used)}\n{text[where:]}"
         return text
@@ -136,6 +173,7 @@ class CatalogueQuery:
             "description": self.description,
             "audience": list(self.audience),
             "parameters": [p.describe() for p in self.parameters],
+            "page_size": self.page_size,
         }
 
 
@@ -228,7 +266,41 @@ def parse_query(name: str, text: str) -> CatalogueQuery:
     )
     if parameters and not _where_braces(text):
         raise InputError(f"catalogue query {name!r} has no WHERE clause to bind parameters in")
+    _check_paging(query)
     return query
+
+
+def _check_paging(query: CatalogueQuery) -> None:
+    """``InputError`` unless a paged query has one ``page`` parameter, one ``LIMIT`` and no
+    ``OFFSET`` of its own (see the module docstring)."""
+    pages = [p for p in query.parameters if p.type is ParameterType.PAGE]
+    if not pages:
+        return
+    where = Location(f"{query.name}.rq")
+    limits = _limits(query.sparql)
+    if len(pages) > 1 or pages[0].multiple:
+        raise InputError("a paged query has one 'page' parameter, taking one value", where)
+    if len(limits) != 1:
+        raise InputError(
+            f"a paged query has exactly one LIMIT (the page size), not {len(limits)}", where
+        )
+    if int(limits[0][1]) < 1:
+        raise InputError("a paged query's LIMIT (the page size) is at least 1", where)
+    if _OFFSET.search(masked(query.sparql)):
+        raise InputError("a paged query has no OFFSET of its own: the page sets it", where)
+
+
+def _limits(text: str) -> list[re.Match[str]]:
+    """The ``LIMIT`` clauses of ``text`` (not in comments or strings)."""
+    return list(_LIMIT.finditer(masked(text)))
+
+
+def _paged(text: str, page: int) -> str:
+    """``text`` with page ``page`` chosen: an ``OFFSET`` of ``page - 1`` pages after its one
+    ``LIMIT``."""
+    (limit,) = _limits(text)
+    offset = (page - 1) * int(limit[1])
+    return f"{text[: limit.end()]} OFFSET {offset}{text[limit.end() :]}"
 
 
 def _parameter(query: str, block: dict[str, str]) -> Parameter:

@@ -2,7 +2,10 @@
 
 A parameter's value never becomes query text as the user wrote it: it is parsed into a typed
 RDF term (an IRI checked against the IRI grammar, an ``xsd:date``, an ``xsd:integer``, a plain
-string) and only that term's own serialisation is bound, in a ``VALUES`` block.
+string) and only that term's own serialisation is bound, in a ``VALUES`` block. A ``page`` is
+the one exception: SPARQL has no variable ``OFFSET``, so the page number, checked to be a whole
+number from 1 to 999,999, becomes the number of an ``OFFSET`` (see
+:meth:`~r2p_graph.services.catalogue.CatalogueQuery.bind`).
 
 >>> Parameter("country", ParameterType.COUNTRY).parse("si")
 rdflib.term.URIRef('https://w3id.org/r2p-graph/id/country/SI')
@@ -62,6 +65,7 @@ class ParameterType(Enum):
     RISK_LEVEL = "risk-level"
     KIND = "kind"
     ROLE = "role"
+    PAGE = "page"
 
     @property
     def hint(self) -> str:
@@ -81,6 +85,7 @@ _HINTS = {
     ParameterType.RISK_LEVEL: "a risk level: " + ", ".join(_RISK_LEVELS),
     ParameterType.KIND: "a kind of organisation: " + ", ".join(_KINDS),
     ParameterType.ROLE: "a participation role: " + ", ".join(_ROLES),
+    ParameterType.PAGE: "a page number, 1 for the first",
 }
 
 
@@ -153,6 +158,12 @@ def _string(parameter: Parameter, value: str, _: dt.date) -> Term:
     if not value or len(value) > MAX_TEXT:
         raise _bad(parameter, value)
     return Literal(value)
+
+
+def _page(parameter: Parameter, value: str, _: dt.date) -> Term:
+    if not re.fullmatch(r"\+?\d{1,6}", value) or int(value) < 1:
+        raise _bad(parameter, value)
+    return Literal(int(value))
 
 
 def _integer(parameter: Parameter, value: str, _: dt.date) -> Term:
@@ -243,4 +254,5 @@ _PARSERS = {
     ParameterType.RISK_FACTOR: _risk_factor,
     ParameterType.LEVEL: _level,
     ParameterType.RISK_LEVEL: _risk_level,
+    ParameterType.PAGE: _page,
 }

@@ -85,12 +85,34 @@ async def run_query(
             graph_format=RdfFormat.TURTLE,
             max_bytes=settings.max_result_bytes,
         )
+    pages = _page_links(request, query.page(params))
     if fmt == HTML:
-        return HTMLResponse(results_page(query, params, json.loads(content)))
+        results = json.loads(content)
+        if not results.get("results", {}).get("bindings"):
+            pages.pop("next", None)  # an empty page ends the list
+        return HTMLResponse(results_page(query, params, results, pages), headers=_link(pages))
     media_type = select_format.media_type
     if media_type.startswith("text/") or media_type.endswith(("+json", "+xml")):
         media_type += "; charset=utf-8"
-    return Response(content, media_type=media_type, headers={"Vary": "Accept"})
+    return Response(content, media_type=media_type, headers={"Vary": "Accept", **_link(pages)})
+
+
+def _page_links(request: Request, page: int | None) -> dict[str, str]:
+    """The URLs of the first, previous and next pages of a paged query's answer (by the
+    relation names of RFC 8288), the other parameters kept; none for a query not paged.
+    Whether a next page holds anything is not known before it is asked for: an empty page
+    ends the list."""
+    if page is None:
+        return {}
+    links = {"first": 1, "next": page + 1} | ({"prev": page - 1} if page > 1 else {})
+    return {rel: str(request.url.include_query_params(page=n)) for rel, n in links.items()}
+
+
+def _link(pages: dict[str, str]) -> dict[str, str]:
+    """A ``Link`` header with the page URLs, if any."""
+    if not pages:
+        return {}
+    return {"Link": ", ".join(f'<{url}>; rel="{rel}"' for rel, url in pages.items())}
 
 
 def _wanted(requested: str | None, accept: str | None) -> Format | str:
@@ -114,9 +136,13 @@ def _wanted(requested: str | None, accept: str | None) -> Format | str:
 
 
 def results_page(
-    query: CatalogueQuery, params: dict[str, list[str]], results: dict[str, object]
+    query: CatalogueQuery,
+    params: dict[str, list[str]],
+    results: dict[str, object],
+    pages: dict[str, str] | None = None,
 ) -> str:
-    """The results of a catalogue query as an HTML page with a table."""
+    """The results of a catalogue query as an HTML page with a table, and links to the
+    ``pages`` around it for a paged query."""
     head = results.get("head", {})
     variables = list(head.get("vars", [])) if isinstance(head, dict) else []
     body = results.get("results", {})
@@ -137,8 +163,17 @@ def results_page(
         f"<p>{escape(query.description)}</p>\n"
         f"<p>Parameters: {given or 'none given (defaults used)'}. {len(bindings)} rows.</p>\n"
         f"<table>\n<thead><tr>{header}</tr></thead>\n<tbody>\n{rows}\n</tbody>\n</table>\n"
-        "</body>\n</html>\n"
+        f"{_page_nav(pages or {})}</body>\n</html>\n"
     )
+
+
+def _page_nav(pages: dict[str, str]) -> str:
+    """Links to the previous and next pages, as far as there are any."""
+    names = {"prev": "Previous page", "next": "Next page"}
+    links = [
+        f'<a rel="{r}" href="{escape(pages[r])}">{t}</a>' for r, t in names.items() if r in pages
+    ]
+    return f"<nav>{' · '.join(links)}</nav>\n" if links else ""
 
 
 def _cell(term: object) -> str:
