@@ -79,6 +79,8 @@ def parameters(repo: OxigraphRepository) -> dict[str, dict[str, list[str]]]:
     )  # fmt: skip
     params: dict[str, dict[str, list[str]]] = {name: {"country": [country]} for name in by_country}
     params["partner-network"] = {"organisation": [org], "depth": ["2"]}
+    # A paged list is asked for as a coordinator opens it: its first page.
+    params["coalition-membership"] = {"page": ["1"]}
     return params
 
 
