@@ -4,6 +4,8 @@ uses it."""
 
 from __future__ import annotations
 
+import re
+
 from r2p_graph.services.catalogue import Catalogue, parse_query
 
 HEADER = """# title: Binding
@@ -69,3 +71,13 @@ def test_catalogue_parameters_used_only_in_sub_queries_are_not_bound_outside() -
     top = _wheres(dormant)[0]
     assert "VALUES" not in top
     assert dormant.count('VALUES ?months { "6"^^') == 3
+
+
+def test_triggers_ahead_lists_a_month_for_every_month_it_may_be_asked_about() -> None:
+    # The readings are looked up by the days of the coming months, which the query lists: a
+    # larger maximum for ``months`` needs a longer list.
+    query = Catalogue.bundled().get("triggers-ahead")
+    maximum = query.parameter("months").maximum
+    for listed in re.findall(r"VALUES \?monthStep \{([^}]*)\}", query.sparql):
+        assert [int(n) for n in listed.split()] == list(range((maximum or 0) + 1))
+    assert query.sparql.count("VALUES ?monthStep") == 2
