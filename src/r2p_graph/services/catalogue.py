@@ -94,7 +94,8 @@ class CatalogueQuery:
         raise InputError(f"query {self.name!r} has no parameter {name!r} (it takes: {known})")
 
     def bind(self, given: Mapping[str, Sequence[str]], *, today: dt.date | None = None) -> str:
-        """The query text with the ``given`` values (text, as from a URL) bound by ``VALUES``.
+        """The query text with the ``given`` values (text, as from a URL) bound by ``VALUES``
+        (and a page chosen by an ``OFFSET``: see the module docstring).
 
         Unknown parameters, missing required ones and values that do not parse are refused
         with an ``InputError`` that names the parameter."""
@@ -110,9 +111,9 @@ class CatalogueQuery:
                     f"query {self.name!r} needs parameter {parameter.name!r} "
                     f"({parameter.type.hint})"
                 )
-            terms = parameter.parse_all(texts, today=today)
             if parameter.type is ParameterType.PAGE:
-                continue
+                continue  # not a variable: see page()
+            terms = parameter.parse_all(texts, today=today)
             values = " ".join(term.n3() for term in terms) or "UNDEF"
             blocks.append((parameter, f"VALUES ?{parameter.name} {{ {values} }}"))
         text = self._with_values(blocks)
