@@ -61,7 +61,6 @@ _SUBFIELD = re.compile(r"^#\s{2,}(?P<key>[a-z_]+):\s*(?P<value>.*)$")
 _CONTINUATION = re.compile(r"^#\s{2,}(?P<value>\S.*)$")
 _WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
 _SELECT = re.compile(r"\bSELECT\b", re.IGNORECASE)
-_IRI = re.compile(r"<[^<>\"{}|^`\\\x00-\x20]*>")
 _NAME = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _LIMIT = re.compile(r"\bLIMIT\s+(\d+)", re.IGNORECASE)
 _OFFSET = re.compile(r"\bOFFSET\b", re.IGNORECASE)
@@ -148,19 +147,22 @@ class CatalogueQuery:
         that use its parameter."""
         if not blocks:
             return self.sparql
-        text = self.sparql
-        wheres = _where_braces(text)
-        spans = {where: _subquery(text, where) for where in wheres[1:]}
+        # Found in the masked text (strings, IRIs and comments blanked, positions kept), so
+        # that a word in a comment is neither a clause nor a use of a parameter.
+        plain = masked(self.sparql)
+        wheres = _where_braces(plain)
+        spans = {where: _subquery(plain, where) for where in wheres[1:]}
         # The query itself uses what its text uses outside its sub-queries.
-        outer = self.sparql
+        outer = plain
         for start, end in spans.values():
             outer = outer[:start] + " " * (end - start) + outer[end:]
+        text = self.sparql
         for where in reversed(wheres):
             # Each WHERE gets only the parameters it uses: a VALUES block it does not need would
             # be one more join for the engine (with several values, repeated rows), and rdflib
             # answers an OPTIONAL sub-query wrongly when its variable is also bound outside.
-            start, end = spans.get(where, (0, len(text)))
-            scope = outer if where == wheres[0] else self.sparql[start:end]
+            start, end = spans.get(where, (0, len(plain)))
+            scope = outer if where == wheres[0] else plain[start:end]
             used = [block for parameter, block in blocks if _mentions(scope, parameter.name)]
             if used:
                 text = f"{text[:where]}\n  {' '.join(used)}\n{text[where:]}"
@@ -265,7 +267,7 @@ def parse_query(name: str, text: str) -> CatalogueQuery:
         parameters=parameters,
         sparql=text,
     )
-    if parameters and not _where_braces(text):
+    if parameters and not _where_braces(masked(text)):
         raise InputError(f"catalogue query {name!r} has no WHERE clause to bind parameters in")
     _check_paging(query)
     return query
@@ -344,51 +346,29 @@ def _mentions(text: str, variable: str) -> bool:
     return re.search(rf"[?$]{re.escape(variable)}(?![A-Za-z0-9_])", text) is not None
 
 
-def _subquery(text: str, where: int) -> tuple[int, int]:
-    """Where the sub-query whose ``WHERE {`` ends at ``where`` is: from its ``SELECT`` to the
-    end of the group around it (its projection and ``HAVING`` may use a parameter too)."""
-    selects = [m.start() for m in _SELECT.finditer(text, 0, where)]
+def _subquery(plain: str, where: int) -> tuple[int, int]:
+    """Where the sub-query whose ``WHERE {`` ends at ``where`` in a masked text is: from its
+    ``SELECT`` to the end of the group around it (its projection and ``HAVING`` may use a
+    parameter too)."""
+    selects = [m.start() for m in _SELECT.finditer(plain, 0, where)]
     start = selects[-1] if selects else 0
-    return start, _block_end(text, _block_end(text, where) + 1)
+    return start, _group_end(plain, _group_end(plain, where) + 1)
 
 
-def _block_end(text: str, start: int) -> int:
-    """The position of the ``}`` that closes the group opened just before ``start``, braces
-    in strings and comments skipped (the end of ``text`` when it is not closed)."""
-    depth, position, quote = 1, start, ""
-    while position < len(text):
-        char = text[position]
-        if quote:
-            if char == "\\":
-                position += 1
-            elif text.startswith(quote, position):
-                position += len(quote) - 1
-                quote = ""
-        elif char in "\"'":
-            quote = char * 3 if text.startswith(char * 3, position) else char
-            position += len(quote) - 1
-        elif char == "<" and (iri := _IRI.match(text, position)):
-            position = iri.end() - 1
-        elif char == "#":
-            newline = text.find("\n", position)
-            position = len(text) if newline < 0 else newline
-        elif char == "{":
+def _group_end(plain: str, start: int) -> int:
+    """The position of the ``}`` that closes the group open at ``start`` in a masked text (its
+    end when the group is not closed)."""
+    depth = 1
+    for position in range(start, len(plain)):
+        if plain[position] == "{":
             depth += 1
-        elif char == "}":
+        elif plain[position] == "}":
             depth -= 1
             if depth == 0:
                 return position
-        position += 1
-    return len(text)
+    return len(plain)
 
 
-def _where_braces(text: str) -> list[int]:
-    """The positions just after each ``{`` that opens a ``WHERE`` clause (comment lines
-    skipped)."""
-    found: list[int] = []
-    offset = 0
-    for line in text.splitlines(keepends=True):
-        if not line.lstrip().startswith("#"):
-            found.extend(offset + match.end() for match in _WHERE.finditer(line))
-        offset += len(line)
-    return found
+def _where_braces(plain: str) -> list[int]:
+    """The positions just after each ``{`` that opens a ``WHERE`` clause in a masked text."""
+    return [match.end() for match in _WHERE.finditer(plain)]

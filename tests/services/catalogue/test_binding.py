@@ -81,3 +81,19 @@ def test_triggers_ahead_lists_a_month_for_every_month_it_may_be_asked_about() ->
     for listed in re.findall(r"VALUES \?monthStep \{([^}]*)\}", query.sparql):
         assert [int(n) for n in listed.split()] == list(range((maximum or 0) + 1))
     assert query.sparql.count("VALUES ?monthStep") == 2
+
+
+def test_a_parameter_named_only_in_a_comment_or_a_string_is_not_bound_there() -> None:
+    query = parse_query(
+        "binding",
+        HEADER
+        + """SELECT ?x WHERE {
+  # ?country is chosen in the sub-query; WHERE{ here opens nothing.
+  ?x <http://example.org/v#note> "?least" .
+  { SELECT ?x WHERE { ?x <http://example.org/v#in> ?country } }
+}
+""",
+    )
+    top, inner = _wheres(query.bind({"country": ["SI"]}))
+    assert top.startswith("# ?country is chosen")
+    assert inner.startswith("VALUES ?country {") and "?least" not in inner
